@@ -1,0 +1,137 @@
+# irm — plain Makefile. `make` builds, `make test` runs every test,
+# `make check` the same under ASan+UBSan, `make bench` the benchmarks,
+# `make demo` opens the console on a demo cache, `make deps` installs what
+# is missing. Quiet unless V=1.
+
+CC       ?= cc
+PKGS     := ncursesw sqlite3 libcurl readline jansson libmicrohttpd
+TESTPKGS := cmocka
+O        ?= build
+VERSION  := 0.1.0
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wundef \
+	-Wold-style-definition -Wvla -Wcast-align -Wswitch-enum -Wno-switch-enum
+OPT      ?= -O2 -g
+CPPFLAGS += -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -DIRM_VERSION='"$(VERSION)"' \
+	-Icore -Idata -Itui -I$(O)/gen
+CFLAGS   += -std=c17 $(OPT) $(WARN) $(WERROR) -MMD -MP
+# ncursesw asks for _XOPEN_SOURCE=600; we define 700 (POSIX 2008) ourselves.
+PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=%,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_LIBS  := $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+LDLIBS   += -lm
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+CORE_SRC := $(wildcard core/*.c)
+DATA_SRC := $(wildcard data/*.c)
+TUI_SRC  := $(wildcard tui/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+
+CORE_OBJ := $(CORE_SRC:%.c=$(O)/%.o) $(O)/gen/airports_data.o
+DATA_OBJ := $(DATA_SRC:%.c=$(O)/%.o)
+TUI_OBJ  := $(TUI_SRC:%.c=$(O)/%.o)
+TESTS    := $(TEST_SRC:tests/%.c=$(O)/tests/%)
+
+IRM := $(O)/irm
+
+all: $(IRM)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The airport table is data (core/airports.tsv, sources named there),
+# turned into a sorted C array at build time.
+$(O)/gen/airports_data.c: core/airports.tsv core/airports.awk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)LC_ALL=C awk -f core/airports.awk core/airports.tsv > $@.tmp && mv $@.tmp $@
+
+$(O)/gen/airports_data.o: $(O)/gen/airports_data.c
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/libirmcore.a: $(CORE_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(O)/libirmdata.a: $(DATA_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+LIBS := $(O)/libirmdata.a $(O)/libirmcore.a
+
+$(IRM): $(TUI_OBJ) $(LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TUI_OBJ) $(LIBS) $(PKG_LIBS) $(LDLIBS)
+
+$(O)/tests/%: tests/%.c tests/testutil.h $(LIBS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(LIBS) $(PKG_LIBS) $(TEST_LIBS) $(LDLIBS)
+
+$(O)/bench/bench: bench/bench.c $(LIBS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(LIBS) $(PKG_LIBS) $(LDLIBS)
+
+# --- tests -----------------------------------------------------------------
+# Every tests/test_*.c is a cmocka program; tests/run runs them all against
+# the real binary and prints one closing line.
+test: deps-check
+	$(Q)$(MAKE) --no-print-directory WERROR=-Werror $(IRM) $(TESTS)
+	$(Q)IRM_BIN=$(abspath $(IRM)) tests/run $(TESTS)
+
+check: deps-check
+	$(Q)$(MAKE) --no-print-directory O=build-san WERROR=-Werror OPT="-O1 -g -fno-omit-frame-pointer" \
+		CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" build-san/irm \
+		$(TEST_SRC:tests/%.c=build-san/tests/%)
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		IRM_BIN=$(abspath build-san/irm) tests/run $(TEST_SRC:tests/%.c=build-san/tests/%)
+
+# --- demo and bench --------------------------------------------------------
+DEMO_DB := $(O)/demo.db
+
+demo: deps-check $(IRM)
+	$(Q)test -s $(DEMO_DB) || $(IRM) demo --out $(DEMO_DB)
+	$(Q)$(IRM) --db $(DEMO_DB) show MP7000001
+	$(Q)echo
+	$(Q)$(IRM) --db $(DEMO_DB) show MP7000002
+
+bench: deps-check $(IRM) $(O)/bench/bench
+	$(Q)IRM_BIN=$(abspath $(IRM)) $(O)/bench/bench $(BENCH_ARGS)
+
+# --- dependencies ----------------------------------------------------------
+DEB_PKGS := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 \
+	libcurl4-openssl-dev libreadline-dev libjansson-dev libmicrohttpd-dev \
+	libcmocka-dev tmux
+
+deps:
+	$(Q)missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+		| grep -q 'install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps: all installed"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "deps: installing $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+		echo "deps: missing: $$missing"; \
+		echo "run: sudo apt-get install -y $$missing"; exit 1; \
+	fi
+
+deps-check:
+	$(Q)pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null || $(MAKE) --no-print-directory deps
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all test check demo bench deps deps-check clean
+.SECONDARY:
+
+-include $(shell find $(O) build-san -name '*.d' 2>/dev/null)

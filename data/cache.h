@@ -1,0 +1,40 @@
+/* cache.h — the local SQLite cache: open, migrate, transactions.
+ *
+ * WAL mode, foreign keys on, a busy timeout; the schema is brought up to
+ * date by `user_version` migrations applied in order (data/schema.c). A cache
+ * written by a newer irm is refused. New files are created 0600. */
+#ifndef IRM_CACHE_H
+#define IRM_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "status.h"
+
+struct cache;
+
+enum {
+	CACHE_CREATE = 1 << 0,   /* create the file if it does not exist */
+	CACHE_BULK   = 1 << 1,   /* a fresh file being filled in one go: no
+				  * journal, no fsync, until cache_close() */
+};
+
+enum irm_status cache_open(const char *path, unsigned flags, struct cache **out,
+			   struct irm_err *e);
+void cache_close(struct cache **c);
+const char *cache_path(const struct cache *c);
+
+/* The path to use when none is given: $IRM_DB, else
+ * $XDG_DATA_HOME/irm/cache.db, else ~/.local/share/irm/cache.db. Creates the
+ * directory (0700) when `create` is set. */
+enum irm_status cache_default_path(char *buf, size_t size, bool create, struct irm_err *e);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+enum irm_status cache_begin(struct cache *c, struct irm_err *e);
+enum irm_status cache_commit(struct cache *c, struct irm_err *e);
+void cache_rollback(struct cache *c);
+
+/* The schema version this binary writes. */
+int cache_schema_version(void);
+
+#endif

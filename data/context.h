@@ -1,0 +1,24 @@
+/* context.h — a customer's full context, loaded in one call: the profile
+ * and every trip with its passengers, segments and hotel stays. */
+#ifndef IRM_CONTEXT_H
+#define IRM_CONTEXT_H
+
+#include "cache.h"
+#include "mem.h"
+#include "model.h"
+
+struct customer_context {
+	struct customer customer;
+	struct trip *trips;         /* by first departure, oldest first */
+	size_t n_trips;
+	int open_alerts;            /* projected, pending or acknowledged */
+	struct arena arena;         /* owns every string and array above */
+};
+
+/* By customer id or member number (case-insensitive). IRM_ENOTFOUND if
+ * neither matches. */
+enum irm_status context_load(struct cache *c, const char *key, struct customer_context *out,
+			     struct irm_err *e);
+void context_free(struct customer_context *ctx);
+
+#endif

@@ -1,0 +1,14 @@
+/* data.h — what data/ offers: the cache and everything that reads or
+ * writes it. Every SQL statement of the program lives in this folder. */
+#ifndef IRM_DATA_H
+#define IRM_DATA_H
+
+#include "cache.h"
+#include "clock.h"
+#include "context.h"
+#include "import.h"
+#include "records.h"
+#include "search.h"
+#include "tz.h"
+
+#endif

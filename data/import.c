@@ -1,0 +1,144 @@
+/* import.c — JSON lines into the cache in one transaction.
+ *
+ * The flow of one line: read it, parse and validate it into a record
+ * (core/record.c), put it (data/records.c). The first bad line rolls back
+ * everything before it, so a file is applied whole or not at all. */
+#include "import.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "record.h"
+#include "records.h"
+
+/* A longer line is refused rather than read into memory whole. */
+enum { IMPORT_MAX_LINE = 4 * 1024 * 1024 };
+
+static enum irm_status put_record(struct cache *c, const struct record *r, enum put_outcome *o,
+				  struct irm_err *e)
+{
+	switch (r->kind) {
+	case RECORD_CUSTOMER:
+		return records_put_customer(c, &r->u.customer, o, e);
+	case RECORD_TRIP:
+		return records_put_trip(c, &r->u.trip, o, e);
+	case RECORD_SEGMENT_STATUS:
+		return records_put_segment_status(c, &r->u.status, o, e);
+	}
+	return err_set(e, IRM_EINPUT, "kind: unknown record kind");
+}
+
+/* One line into *buf (growing it), at most `max` bytes: longer lines are
+ * not kept in memory, only reported. Returns the length, -1 at the end,
+ * -2 for a line that was too long. */
+static ssize_t read_line(FILE *f, char **buf, size_t *cap, size_t max)
+{
+	size_t len = 0;
+	bool too_long = false;
+
+	for (;;) {
+		if (*cap - len < 4096) {
+			*cap = *cap ? *cap * 2 : 65536;
+			*buf = xrealloc(*buf, *cap);
+		}
+		if (!fgets(*buf + len, (int)(*cap - len), f))
+			break;
+		len += strlen(*buf + len);
+		bool end = len > 0 && (*buf)[len - 1] == '\n';
+		if (len > max) {
+			too_long = true;
+			len = 0;  /* read on to the end of the line, keep nothing */
+		}
+		if (end)
+			break;
+	}
+	if (too_long)
+		return -2;
+	if (len == 0 && (feof(f) || ferror(f)))
+		return -1;
+	(*buf)[len] = '\0';
+	return (ssize_t)len;
+}
+
+static void count(struct import_stats *st, enum put_outcome o)
+{
+	switch (o) {
+	case PUT_ADDED: st->added++; break;
+	case PUT_UPDATED: st->updated++; break;
+	case PUT_UNCHANGED: st->unchanged++; break;
+	case PUT_STALE: st->stale++; break;
+	}
+}
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
+			      struct import_stats *st, struct irm_err *e)
+{
+	struct import_stats local = { 0 };
+	struct arena arena = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	enum irm_status s;
+
+	if (!st)
+		st = &local;
+	memset(st, 0, sizeof *st);
+	if ((s = cache_begin(c, e)) != IRM_OK)
+		return s;
+	while ((len = read_line(f, &line, &cap, IMPORT_MAX_LINE)) != -1) {
+		lineno++;
+		if (len == -2) {
+			s = err_set(e, IRM_EINPUT, "%s:%ld: line longer than %d bytes", name, lineno,
+				    IMPORT_MAX_LINE);
+			break;
+		}
+		if (blank(line, (size_t)len))
+			continue;
+		struct record rec;
+		enum put_outcome outcome;
+		s = record_parse(line, (size_t)len, &arena, &rec, e);
+		if (s == IRM_OK)
+			s = put_record(c, &rec, &outcome, e);
+		arena_free(&arena);
+		if (s != IRM_OK) {
+			err_prefix(e, "%s:%ld", name, lineno);
+			break;
+		}
+		st->lines++;
+		count(st, outcome);
+	}
+	if (s == IRM_OK && ferror(f))
+		s = err_set(e, IRM_EINPUT, "%s: read error: %s", name, strerror(errno));
+	free(line);
+	if (s == IRM_OK)
+		s = cache_commit(c, e);
+	if (s != IRM_OK) {
+		cache_rollback(c);
+		memset(st, 0, sizeof *st);
+	}
+	return s;
+}
+
+enum irm_status import_file(struct cache *c, const char *path, struct import_stats *st,
+			    struct irm_err *e)
+{
+	if (strcmp(path, "-") == 0)
+		return import_stream(c, stdin, "<stdin>", st, e);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return err_set(e, IRM_EUSAGE, "%s: %s", path, strerror(errno));
+	enum irm_status s = import_stream(c, f, path, st, e);
+	fclose(f);
+	return s;
+}

@@ -1,0 +1,49 @@
+/* internal.h — what the files of data/ share and nobody else sees:
+ * the SQLite handle and the prepared-statement cache. */
+#ifndef IRM_DATA_INTERNAL_H
+#define IRM_DATA_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "cache.h"
+#include "status.h"
+
+sqlite3 *cache_db(struct cache *c);
+bool cache_is_bulk(const struct cache *c);
+
+/* The prepared statement for `sql`, reset and unbound, ready to bind. Each
+ * statement is prepared once per cache and reused: pass the same string
+ * object every time (a `static const char[]`), it is the key. NULL on error,
+ * with e set. */
+sqlite3_stmt *cache_stmt(struct cache *c, const char *sql, struct irm_err *e);
+
+/* e from SQLite's last error on c's connection, with what was being done. */
+enum irm_status cache_sql_error(struct cache *c, struct irm_err *e, const char *doing);
+
+/* Run SQL with no results and no parameters (schema, pragmas). */
+enum irm_status cache_exec(struct cache *c, const char *sql, struct irm_err *e);
+
+/* Binding helpers: NULL strings bind as SQL NULL. */
+int cache_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* The migrations, in order: schema_steps[i] brings user_version i to i+1. */
+extern const char *const schema_steps[];
+extern const int schema_n_steps;
+
+/* The search module's per-cache state (its tokenizer), made on first use
+ * and freed by cache_close(). */
+struct search_state;
+struct search_state **cache_search_state(struct cache *c);
+void search_state_free(struct search_state **st);
+
+/* Name tokens as the search index sees them: case folded, accents removed
+ * (FTS5's unicode61 tokenizer). Calls `fn` for each token. */
+enum irm_status search_tokenize(struct cache *c, const char *text,
+				void (*fn)(void *ctx, const char *tok, int len), void *ctx,
+				struct irm_err *e);
+/* Keep the name index (full-text and typo terms) in step with customers. */
+enum irm_status search_index_name(struct cache *c, long long rowid, const char *old_name,
+				  const char *new_name, struct irm_err *e);
+
+#endif

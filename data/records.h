@@ -1,0 +1,25 @@
+/* records.h — writing domain records into the cache.
+ *
+ * Upserts by id with versions: a record that carries a version is applied
+ * only when it is newer than the stored one; a record without a version is
+ * applied when its content differs from what is stored. So importing the
+ * same file twice changes nothing. Call inside a transaction. */
+#ifndef IRM_RECORDS_H
+#define IRM_RECORDS_H
+
+#include "cache.h"
+#include "model.h"
+
+enum put_outcome { PUT_ADDED, PUT_UPDATED, PUT_UNCHANGED, PUT_STALE };
+
+enum irm_status records_put_customer(struct cache *c, const struct customer *cu,
+				     enum put_outcome *out, struct irm_err *e);
+enum irm_status records_put_trip(struct cache *c, const struct trip *t,
+				 enum put_outcome *out, struct irm_err *e);
+/* A status change of a known segment (unknown: IRM_EINPUT). A leg that
+ * becomes flown adds its miles and one flight to each member on the trip;
+ * a change older than the one applied (by `at`) is stale. */
+enum irm_status records_put_segment_status(struct cache *c, const struct segment_status *s,
+					   enum put_outcome *out, struct irm_err *e);
+
+#endif

@@ -1,0 +1,297 @@
+/* test_import.c — JSON lines into a real cache: all or nothing, upserts by
+ * id and version, segment status changes crediting flown miles. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+
+#include "clock.h"
+#include "context.h"
+#include "import.h"
+
+static char *dir;
+static char db_path[4200];
+
+#define CUSTOMER_C1 \
+	"{\"kind\":\"customer\",\"data\":{\"id\":\"C1\",\"member\":\"MP1000001\",\"name\":\"José Müller\"," \
+	"\"email\":\"jm@example.com\",\"phone\":\"+13035550101\",\"birth_date\":\"1961-11-22\"," \
+	"\"member_since\":\"1994-03-01\",\"home_airport\":\"DEN\",\"tier\":\"Platinum\"," \
+	"\"lifetime_miles\":998976,\"lifetime_flights\":1402,\"recognition\":\"public\"}}\n"
+#define TRIP_T1 \
+	"{\"kind\":\"trip\",\"data\":{\"id\":\"T1\",\"pnr\":\"K7Q2ZX\",\"booked_at\":\"2026-11-19T15:02:00-07:00\"," \
+	"\"channel\":\"corporate\",\"corporate_code\":\"ACME\",\"passengers\":[{\"customer_id\":\"C1\"}," \
+	"{\"name\":\"Ana Müller\",\"age_band\":\"child\"}],\"segments\":[{\"id\":\"S1\",\"carrier\":\"UA\"," \
+	"\"flight\":\"1234\",\"origin\":\"DEN\",\"destination\":\"SEA\",\"departure\":\"2026-11-22T08:15:00-07:00\"," \
+	"\"arrival\":\"2026-11-22T10:05:00-08:00\",\"cabin\":\"J\",\"fare_class\":\"Z\",\"status\":\"booked\"," \
+	"\"seats\":{\"C1\":\"2A\"}}],\"hotel\":[{\"name\":\"Four Seasons Seattle\",\"stars\":5,\"nights\":2}]}}\n"
+#define FLOWN_S1 \
+	"{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\",\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}\n"
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = tmpdir_make();
+	snprintf(db_path, sizeof db_path, "%s/cache.db", dir);
+	clock_pin(1795338000); /* 2026-11-22T09:00:00Z */
+	return dir ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tmpdir_remove(dir);
+	return 0;
+}
+
+static enum irm_status import_text(const char *text, struct import_stats *st, struct irm_err *e)
+{
+	char path[4200];
+	struct cache *c;
+	snprintf(path, sizeof path, "%s/in.jsonl", dir);
+	write_file(path, text);
+	assert_int_equal(cache_open(db_path, CACHE_CREATE, &c, e), IRM_OK);
+	enum irm_status s = import_file(c, path, st, e);
+	cache_close(&c);
+	return s;
+}
+
+static long long query_ll(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v = -1;
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Everything in the cache, summed up: equal before and after a failed import. */
+static long long fingerprint(void)
+{
+	return query_ll("SELECT (SELECT count(*) FROM customers) * 1000000 +"
+			" (SELECT count(*) FROM trips) * 10000 + (SELECT count(*) FROM segments) * 100 +"
+			" (SELECT total(lifetime_miles) FROM customers) +"
+			" (SELECT count(*) FROM passengers) + (SELECT count(*) FROM hotel_stays)");
+}
+
+static void test_spec_records(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	assert_int_equal(import_text(CUSTOMER_C1 "\n" TRIP_T1, &st, &e), IRM_OK);
+	assert_int_equal(st.lines, 2);
+	assert_int_equal(st.added, 2);
+	assert_int_equal(query_ll("SELECT miles FROM segments WHERE id = 'S1'"), 1024);
+	assert_int_equal(query_ll("SELECT count(*) FROM seats"), 1);
+	assert_int_equal(query_ll("SELECT count(*) FROM passengers WHERE customer_id = 'C1'"), 1);
+
+	/* The same file again changes nothing. */
+	long long before = fingerprint();
+	assert_int_equal(import_text(CUSTOMER_C1 "\n" TRIP_T1, &st, &e), IRM_OK);
+	assert_int_equal(st.unchanged, 2);
+	assert_int_equal(st.added + st.updated, 0);
+	assert_int_equal(fingerprint(), before);
+
+	/* The context reads back what went in. */
+	struct cache *c;
+	struct customer_context x;
+	assert_int_equal(cache_open(db_path, 0, &c, &e), IRM_OK);
+	assert_int_equal(context_load(c, "mp1000001", &x, &e), IRM_OK);
+	assert_string_equal(x.customer.name, "José Müller");
+	assert_int_equal(x.n_trips, 1);
+	assert_int_equal(x.trips[0].n_passengers, 2);
+	assert_int_equal(x.trips[0].passengers[1].age_band, AGE_CHILD);
+	assert_int_equal(x.trips[0].segments[0].departure.off_min, -420);
+	assert_string_equal(x.trips[0].segments[0].seats[0].seat, "2A");
+	assert_int_equal(x.trips[0].hotels[0].stars, 5);
+	context_free(&x);
+	assert_int_equal(context_load(c, "nobody", &x, &e), IRM_ENOTFOUND);
+	cache_close(&c);
+}
+
+static void test_bad_line_changes_nothing(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	assert_int_equal(import_text(CUSTOMER_C1, &st, &e), IRM_OK);
+	long long before = fingerprint();
+	const char *bad =
+		TRIP_T1
+		"{\"kind\":\"customer\",\"data\":{\"id\":\"C2\",\"name\":\"Ok Person\"}}\n"
+		"{\"kind\":\"trip\",\"data\":{\"id\":\"T2\",\"passengers\":[{\"customer_id\":\"C2\"}],"
+		"\"segments\":[{\"id\":\"S2\",\"origin\":\"XXX\",\"destination\":\"SEA\","
+		"\"departure\":\"2026-11-22T08:15:00-07:00\",\"status\":\"booked\"}]}}\n";
+	assert_int_equal(import_text(bad, &st, &e), IRM_EINPUT);
+	assert_non_null(strstr(e.msg, "in.jsonl:3: segments[0].origin"));
+	assert_int_equal(fingerprint(), before);
+	assert_int_equal(query_ll("SELECT count(*) FROM trips"), 0);
+
+	/* Malformed JSON, named by its line. */
+	assert_int_equal(import_text(TRIP_T1 "{\"kind\":\"customer\",\"data\":{\"id\":", &st, &e), IRM_EINPUT);
+	assert_non_null(strstr(e.msg, "in.jsonl:2: "));
+	assert_int_equal(fingerprint(), before);
+
+	/* Invalid UTF-8. */
+	assert_int_equal(import_text("{\"kind\":\"customer\",\"data\":{\"id\":\"C3\",\"name\":\"\xff\xfe\"}}\n",
+				     &st, &e), IRM_EINPUT);
+	assert_non_null(strstr(e.msg, "in.jsonl:1: "));
+	assert_int_equal(fingerprint(), before);
+}
+
+static void test_versions(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	const char *v2 = "{\"kind\":\"customer\",\"data\":{\"id\":\"C9\",\"name\":\"Version Two\",\"version\":2}}\n";
+	const char *v1 = "{\"kind\":\"customer\",\"data\":{\"id\":\"C9\",\"name\":\"Version One\",\"version\":1}}\n";
+	const char *v3 = "{\"kind\":\"customer\",\"data\":{\"id\":\"C9\",\"name\":\"Version Three\",\"version\":3}}\n";
+	const char *nov = "{\"kind\":\"customer\",\"data\":{\"id\":\"C9\",\"name\":\"No Version\"}}\n";
+
+	assert_int_equal(import_text(v2, &st, &e), IRM_OK);
+	assert_int_equal(st.added, 1);
+	assert_int_equal(import_text(v1, &st, &e), IRM_OK);
+	assert_int_equal(st.stale, 1);
+	assert_int_equal(query_ll("SELECT name = 'Version Two' FROM customers WHERE id = 'C9'"), 1);
+	assert_int_equal(import_text(v2, &st, &e), IRM_OK);
+	assert_int_equal(st.unchanged, 1);
+	assert_int_equal(import_text(v3, &st, &e), IRM_OK);
+	assert_int_equal(st.updated, 1);
+	assert_int_equal(import_text(nov, &st, &e), IRM_OK);
+	assert_int_equal(st.updated, 1);
+	assert_int_equal(query_ll("SELECT version FROM customers WHERE id = 'C9'"), 4);
+	assert_int_equal(import_text(nov, &st, &e), IRM_OK);
+	assert_int_equal(st.unchanged, 1);
+
+	/* A renamed customer is found by the new name only. */
+	assert_int_equal(query_ll("SELECT count(*) FROM customer_fts WHERE customer_fts MATCH 'three'"), 0);
+	assert_int_equal(query_ll("SELECT count(*) FROM customer_fts WHERE customer_fts MATCH 'two'"), 0);
+	assert_int_equal(query_ll("SELECT count(*) FROM customer_fts WHERE customer_fts MATCH 'no'"), 1);
+}
+
+static void test_segment_status_credits_miles(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
+	assert_int_equal(import_text(FLOWN_S1, &st, &e), IRM_OK);
+	assert_int_equal(st.updated, 1);
+	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
+	assert_int_equal(query_ll("SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1403);
+	assert_int_equal(query_ll("SELECT ytd_miles FROM customers WHERE id = 'C1'"), 1024);
+
+	/* Twice is once. */
+	assert_int_equal(import_text(FLOWN_S1, &st, &e), IRM_OK);
+	assert_int_equal(st.unchanged, 1);
+	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
+
+	/* An older change arriving late does not undo a newer one. */
+	assert_int_equal(import_text("{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+				     "\"status\":\"cancelled\",\"at\":\"2026-11-20T10:00:00Z\"}}\n", &st, &e), IRM_OK);
+	assert_int_equal(st.stale, 1);
+	assert_int_equal(query_ll("SELECT status = 'flown' FROM segments WHERE id = 'S1'"), 1);
+
+	/* A later correction takes the leg back. */
+	assert_int_equal(import_text("{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+				     "\"status\":\"no_show\",\"at\":\"2026-11-23T10:00:00Z\"}}\n", &st, &e), IRM_OK);
+	assert_int_equal(st.updated, 1);
+	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 998976);
+	assert_int_equal(query_ll("SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1402);
+
+	/* An unknown segment is bad input, named by line and field. */
+	assert_int_equal(import_text("\n{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S404\","
+				     "\"status\":\"flown\"}}\n", &st, &e), IRM_EINPUT);
+	assert_non_null(strstr(e.msg, "in.jsonl:2: segment_id: unknown segment 'S404'"));
+}
+
+static void test_segment_of_another_trip(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
+	const char *thief =
+		"{\"kind\":\"trip\",\"data\":{\"id\":\"T7\",\"passengers\":[{\"customer_id\":\"C1\"}],"
+		"\"segments\":[{\"id\":\"S1\",\"origin\":\"DEN\",\"destination\":\"SEA\","
+		"\"departure\":\"2026-11-22T08:15:00-07:00\",\"status\":\"booked\"}]}}\n";
+	assert_int_equal(import_text(thief, &st, &e), IRM_EINPUT);
+	assert_non_null(strstr(e.msg, "in.jsonl:1: segments[0].id: segment 'S1' belongs to trip 'T1'"));
+}
+
+static void test_trip_update_replaces_parts(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
+	const char *changed =
+		"{\"kind\":\"trip\",\"data\":{\"id\":\"T1\",\"pnr\":\"k7q2zx\",\"passengers\":[{\"customer_id\":\"C1\"}],"
+		"\"segments\":[{\"id\":\"S1\",\"origin\":\"DEN\",\"destination\":\"SEA\","
+		"\"departure\":\"2026-11-22T09:15:00-07:00\",\"status\":\"booked\"},"
+		"{\"id\":\"S1R\",\"origin\":\"SEA\",\"destination\":\"DEN\","
+		"\"departure\":\"2026-11-24T18:00:00-08:00\",\"status\":\"booked\"}]}}\n";
+	assert_int_equal(import_text(changed, &st, &e), IRM_OK);
+	assert_int_equal(st.updated, 1);
+	assert_int_equal(query_ll("SELECT count(*) FROM segments"), 2);
+	assert_int_equal(query_ll("SELECT count(*) FROM passengers"), 1);
+	assert_int_equal(query_ll("SELECT count(*) FROM hotel_stays"), 0);
+	assert_int_equal(query_ll("SELECT count(*) FROM seats"), 0);
+	assert_int_equal(query_ll("SELECT count(*) FROM trips WHERE pnr = 'K7Q2ZX'"), 1);
+}
+
+static void test_huge_line_refused(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	size_t n = 5 * 1024 * 1024;
+	char *text = malloc(n + 2048);
+	(void)state;
+
+	strcpy(text, CUSTOMER_C1 "{\"kind\":\"customer\",\"data\":{\"id\":\"C2\",\"name\":\"");
+	size_t at = strlen(text);
+	memset(text + at, 'a', n);
+	strcpy(text + at + n, "\"}}\n" CUSTOMER_C1);
+	assert_int_equal(import_text(text, &st, &e), IRM_EINPUT);
+	assert_non_null(strstr(e.msg, "in.jsonl:2: line longer than"));
+	assert_int_equal(query_ll("SELECT count(*) FROM customers"), 0);
+	free(text);
+}
+
+static void test_blank_lines_and_crlf(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	assert_int_equal(import_text("\n   \n{\"kind\":\"customer\",\"data\":{\"id\":\"C5\",\"name\":\"Crlf Person\"}}\r\n\r\n",
+				     &st, &e), IRM_OK);
+	assert_int_equal(st.lines, 1);
+	assert_int_equal(st.added, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_spec_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_line_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_segment_status_credits_miles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_segment_of_another_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trip_update_replaces_parts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_huge_line_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blank_lines_and_crlf, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
+}

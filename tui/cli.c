@@ -1,0 +1,114 @@
+/* cli.c — helpers shared by the CLI commands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "utf8.h"
+
+enum irm_status cli_open_cache(struct cli *cli, unsigned flags, struct cache **out,
+			       struct irm_err *e)
+{
+	char path[4096];
+	const char *p = cli->db_path;
+
+	if (!p) {
+		enum irm_status s = cache_default_path(path, sizeof path, flags & CACHE_CREATE, e);
+		if (s != IRM_OK)
+			return s;
+		p = path;
+	}
+	return cache_open(p, flags, out, e);
+}
+
+enum irm_status cli_fail(const struct irm_err *e)
+{
+	fputs("irm: ", stderr);
+	cli_put(stderr, e->msg[0] ? e->msg : status_message(e->status));
+	fputc('\n', stderr);
+	return e->status;
+}
+
+enum irm_status cli_usage(const struct command *cmd, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fputs("irm: ", stderr);
+	cli_put(stderr, msg);
+	fprintf(stderr, "\nusage: irm %s %s\n", cmd->name, cmd->usage);
+	return IRM_EUSAGE;
+}
+
+bool cli_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+enum irm_status cli_print_json(json_t *v)
+{
+	/* Every non-ASCII character escaped (\u00e9): the output is plain
+	 * ASCII, so no name can act on a terminal it is shown on, and the bytes
+	 * are the same whether stdout is a terminal or a pipe. */
+	int rc = json_dumpf(v, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(v);
+	if (rc != 0 || fputc('\n', stdout) == EOF)
+		return IRM_ECACHE;
+	return IRM_OK;
+}
+
+void cli_put(FILE *f, const char *s)
+{
+	char *safe = utf8_sanitize(s ? s : "");
+	fputs(safe, f);
+	free(safe);
+}
+
+void cli_put_cols(FILE *f, const char *s, int width)
+{
+	char *safe = utf8_sanitize(s ? s : "");
+	int used;
+	size_t n = text_fit(safe, width, &used);
+
+	if (n < strlen(safe) && width > 0) {
+		n = text_fit(safe, width - 1, &used);
+		fwrite(safe, 1, n, f);
+		fputs("…", f);
+		used++;
+	} else {
+		fwrite(safe, 1, n, f);
+	}
+	for (; used < width; used++)
+		fputc(' ', f);
+	free(safe);
+}
+
+const char *cli_thousands(long long v, char buf[static 32])
+{
+	char digits[24];
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	int n = snprintf(digits, sizeof digits, "%llu", u), o = 0;
+
+	if (v < 0)
+		buf[o++] = '-';
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}

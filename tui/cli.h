@@ -1,0 +1,34 @@
+/* cli.h — what the CLI commands share: opening the cache, reporting errors,
+ * parsing numbers, and printing outside text safely. */
+#ifndef IRM_CLI_H
+#define IRM_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cache.h"
+#include "command.h"
+#include "status.h"
+
+/* Open the cache named by --db, $IRM_DB or the default path. */
+enum irm_status cli_open_cache(struct cli *cli, unsigned flags, struct cache **out,
+			       struct irm_err *e);
+/* Print "irm: MESSAGE" on stderr (sanitised) and return e's status. */
+enum irm_status cli_fail(const struct irm_err *e);
+/* A usage error for cmd: prints the message and the usage line; IRM_EUSAGE. */
+enum irm_status cli_usage(const struct command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Parse a whole decimal number in [min, max]. */
+bool cli_parse_long(const char *s, long min, long max, long *out);
+/* Print a JSON value on stdout, one document, then a newline. */
+enum irm_status cli_print_json(json_t *v);
+
+/* Write outside text to f with nothing that could act on a terminal. */
+void cli_put(FILE *f, const char *s);
+/* The same, padded with spaces or cut with "…" to exactly `width` columns. */
+void cli_put_cols(FILE *f, const char *s, int width);
+/* 1234567 → "1,234,567" */
+const char *cli_thousands(long long v, char buf[static 32]);
+
+#endif

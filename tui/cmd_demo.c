@@ -1,0 +1,196 @@
+/* cmd_demo.c — `irm demo`: a cache full of realistic, deterministic demo
+ * data (core/demo.c), with the true intent of every trip in a side file
+ * for evaluating the intent engine (which never reads it). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "demo.h"
+#include "records.h"
+#include "search.h"
+#include "tz.h"
+
+struct demo_run {
+	struct cache *cache;
+	FILE *truth;
+	struct irm_err *e;
+	long customers, trips, segments;
+};
+
+static int32_t zone_offset(void *ctx, const char *zone, int64_t utc)
+{
+	int32_t off = 0;
+	(void)ctx;
+	return tz_offset(zone, utc, &off) ? off : 0;
+}
+
+static int on_customer(void *ctx, const struct customer *cu)
+{
+	struct demo_run *r = ctx;
+	r->customers++;
+	return records_put_customer(r->cache, cu, NULL, r->e) != IRM_OK;
+}
+
+static int on_trip(void *ctx, const struct trip *t, enum intent truth)
+{
+	struct demo_run *r = ctx;
+	const char *who = NULL;
+
+	r->trips++;
+	r->segments += (long)t->n_segments;
+	for (size_t i = 0; i < t->n_passengers && !who; i++)
+		who = t->passengers[i].customer_id;
+	/* Ids from the generator are plain ASCII: no JSON escaping needed. */
+	fprintf(r->truth, "{\"trip_id\":\"%s\",\"customer_id\":\"%s\",\"true_intent\":\"%s\"}\n",
+		t->id, who ? who : "", model_intent_name(truth));
+	return records_put_trip(r->cache, t, NULL, r->e) != IRM_OK;
+}
+
+static FILE *open_private(const char *path, struct irm_err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err_set(e, IRM_ECACHE, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "w");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+static bool exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "customers", required_argument, NULL, 'n' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	long customers = 20000, seed = 1;
+	const char *out = NULL;
+	bool force = false;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "n:s:o:fh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			if (!cli_parse_long(optarg, 2, 100000000, &customers))
+				return cli_usage(&cmd_demo, "--customers: a number from 2 to 100000000, not '%s'", optarg);
+			break;
+		case 's':
+			if (!cli_parse_long(optarg, 0, 0x7fffffffL, &seed))
+				return cli_usage(&cmd_demo, "--seed: a number from 0 to 2147483647, not '%s'", optarg);
+			break;
+		case 'o': out = optarg; break;
+		case 'f': force = true; break;
+		case 'h': printf("usage: irm demo %s\n\n%s", cmd_demo.usage, cmd_demo.help); return IRM_OK;
+		default: return cli_usage(&cmd_demo, "unknown option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage(&cmd_demo, "unexpected argument '%s'", argv[optind]);
+
+	struct irm_err e = { 0 };
+	char path[4096], truth_path[4200], side[4200];
+	if (!out) {
+		if (cli->db_path)
+			out = cli->db_path;
+		else if (cache_default_path(path, sizeof path, true, &e) != IRM_OK)
+			return cli_fail(&e);
+		else
+			out = path;
+	}
+	snprintf(truth_path, sizeof truth_path, "%s.truth.jsonl", out);
+	if (exists(out) && !force) {
+		err_set(&e, IRM_EUSAGE, "%s exists; irm demo writes a new cache (--force replaces it)", out);
+		return cli_fail(&e);
+	}
+	const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		snprintf(side, sizeof side, "%s%s", out, suffixes[i]);
+		if (unlink(side) != 0 && errno != ENOENT) {
+			err_set(&e, IRM_ECACHE, "%s: %s", side, strerror(errno));
+			return cli_fail(&e);
+		}
+	}
+
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct demo_run run = { .e = &e };
+	if (cache_open(out, CACHE_CREATE | CACHE_BULK, &run.cache, &e) != IRM_OK)
+		return cli_fail(&e);
+	if (!(run.truth = open_private(truth_path, &e))) {
+		cache_close(&run.cache);
+		return cli_fail(&e);
+	}
+	struct demo_opts o = {
+		.seed = (uint64_t)seed,
+		.customers = customers,
+		.now = clock_now(),
+		.utc_offset = zone_offset,
+	};
+	struct demo_sink sink = { .ctx = &run, .customer = on_customer, .trip = on_trip };
+	enum irm_status s = cache_begin(run.cache, &e);
+	if (s == IRM_OK && demo_generate(&o, &sink) != 0)
+		s = e.status != IRM_OK ? e.status : IRM_ECACHE;
+	if (s == IRM_OK)
+		s = search_rebuild(run.cache, &e);
+	if (s == IRM_OK)
+		s = cache_commit(run.cache, &e);
+	if (fclose(run.truth) != 0 && s == IRM_OK)
+		s = err_set(&e, IRM_ECACHE, "%s: %s", truth_path, strerror(errno));
+	cache_close(&run.cache);
+	if (s != IRM_OK)
+		return cli_fail(&e);
+
+	char a[32], b[32], c[32];
+	fprintf(stderr, "irm demo: %s customers, %s trips, %s segments in %.1f s\n"
+		"  cache %s\n  true intents %s\n", cli_thousands(run.customers, a),
+		cli_thousands(run.trips, b), cli_thousands(run.segments, c), seconds_since(&t0), out,
+		truth_path);
+	return IRM_OK;
+}
+
+const struct command cmd_demo = {
+	.name = "demo",
+	.usage = "[--customers N] [--seed S] [--out PATH] [--force]",
+	.summary = "create a cache full of realistic demo customers and trips",
+	.help =
+	"Deterministic for a seed. Names from many cultures and scripts; trips past\n"
+	"(flown) and upcoming (booked) from distinct patterns per intent: business,\n"
+	"leisure, visiting friends and relatives. Every demo holds the seed stories:\n"
+	"Dale Brewer (MP7000001), 1,024 miles short of 1,000,000 with UA1234 DEN→SEA\n"
+	"booked today, and Priya Raman (MP7000002), whose trips are a client meeting\n"
+	"(5-star hotel), a training course (budget hotel) and visits to her parents\n"
+	"near Heyburn, Idaho (TWF, a motel). The true intent of each trip is written\n"
+	"to PATH.truth.jsonl.\n"
+	"\n"
+	"  --customers N   how many customers (default 20000)\n"
+	"  --seed S        the seed (default 1)\n"
+	"  --out PATH      the cache to write (default: --db, $IRM_DB or the default cache)\n"
+	"  --force         replace PATH if it exists\n",
+	.run = run_demo,
+};

@@ -1,0 +1,285 @@
+/* cmd_show.c — `irm show ID|MEMBER`: a customer's full context. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "context.h"
+#include "record.h"
+#include "tier.h"
+
+enum { RECENT_SHOWN = 10 };
+
+static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+/* "22 Nov 2026" at the instant's own local date. */
+static void day_text(struct irm_time t, char buf[16])
+{
+	int y, m, d;
+	date_to_ymd(date_local_day(t), &y, &m, &d);
+	snprintf(buf, 16, "%02d %s %04d", d, months[m - 1], y);
+}
+
+static void clock_text(struct irm_time t, char buf[8])
+{
+	int min = date_local_minute(t);
+	snprintf(buf, 8, "%02d:%02d", min / 60 % 24, min % 60);
+}
+
+static void offset_text(int32_t off, char buf[8])
+{
+	int a = off < 0 ? -off : off;
+	snprintf(buf, 8, "%c%02d:%02d", off < 0 ? '-' : '+', a / 60 % 100, a % 60);
+}
+
+static int64_t trip_last(const struct trip *t)
+{
+	return t->n_segments ? t->segments[t->n_segments - 1].departure.utc : 0;
+}
+
+static bool trip_upcoming(const struct trip *t, int64_t now)
+{
+	return trip_last(t) >= now;
+}
+
+/* "DEN→SEA→DEN", or "DEN→SEA / LAX→DEN" where the legs do not join. */
+static void route_text(const struct trip *t, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < t->n_segments && n < size; i++) {
+		const struct segment *s = &t->segments[i];
+		if (i == 0)
+			n += (size_t)snprintf(buf + n, size - n, "%s→%s", s->origin, s->destination);
+		else if (strcmp(s->origin, t->segments[i - 1].destination) == 0)
+			n += (size_t)snprintf(buf + n, size - n, "→%s", s->destination);
+		else
+			n += (size_t)snprintf(buf + n, size - n, " / %s→%s", s->origin, s->destination);
+	}
+}
+
+/* "solo", "2 adults", "2 adults, 2 children, 1 infant". */
+static void party_text(const struct trip *t, char *buf, size_t size)
+{
+	int n[AGE_COUNT] = { 0 };
+	for (size_t i = 0; i < t->n_passengers; i++)
+		n[t->passengers[i].age_band]++;
+	if (t->n_passengers == 1) {
+		snprintf(buf, size, "solo");
+		return;
+	}
+	snprintf(buf, size, "%d adult%s%s%.0d%s%s%.0d%s", n[AGE_ADULT], n[AGE_ADULT] == 1 ? "" : "s",
+		 n[AGE_CHILD] ? ", " : "", n[AGE_CHILD],
+		 n[AGE_CHILD] ? (n[AGE_CHILD] == 1 ? " child" : " children") : "",
+		 n[AGE_INFANT] ? ", " : "", n[AGE_INFANT],
+		 n[AGE_INFANT] ? (n[AGE_INFANT] == 1 ? " infant" : " infants") : "");
+}
+
+static const char *seat_of(const struct segment *s, const char *customer_id)
+{
+	for (size_t i = 0; i < s->n_seats; i++)
+		if (strcmp(s->seats[i].passenger, customer_id) == 0)
+			return s->seats[i].seat;
+	return NULL;
+}
+
+static void print_trip(const struct trip *t, const struct customer *cu)
+{
+	char day[16], route[256], party[64], buf[32];
+
+	day_text(t->segments[0].departure, day);
+	route_text(t, route, sizeof route);
+	party_text(t, party, sizeof party);
+	printf("  %s  ", day);
+	cli_put_cols(stdout, t->pnr ? t->pnr : "", 6);
+	printf("  ");
+	cli_put(stdout, route);
+	printf("  %c  %s  %s", model_cabin_letter(t->segments[0].cabin), party,
+	       model_channel_name(t->channel));
+	if (t->corporate_code) {
+		fputc(' ', stdout);
+		cli_put(stdout, t->corporate_code);
+	}
+	for (size_t i = 0; i < t->n_hotels; i++) {
+		fputs(" · ", stdout);
+		cli_put(stdout, t->hotels[i].name);
+		if (t->hotels[i].stars)
+			printf(" %d★", t->hotels[i].stars);
+		printf(" %d night%s", t->hotels[i].nights, t->hotels[i].nights == 1 ? "" : "s");
+	}
+	fputc('\n', stdout);
+	for (size_t i = 0; i < t->n_segments; i++) {
+		const struct segment *s = &t->segments[i];
+		char dep[8], off[8];
+		day_text(s->departure, day);
+		clock_text(s->departure, dep);
+		offset_text(s->departure.off_min, off);
+		fputs("      ", stdout);
+		cli_put(stdout, s->carrier);
+		cli_put_cols(stdout, s->flight, 5);
+		printf(" %s→%s  %.6s %s %s", s->origin, s->destination, day, dep, off);
+		if (s->has_arrival) {
+			char arr[8], aoff[8];
+			clock_text(s->arrival, arr);
+			offset_text(s->arrival.off_min, aoff);
+			printf(" → %s %s", arr, aoff);
+		}
+		printf("  %c", model_cabin_letter(s->cabin));
+		if (s->fare_class)
+			printf("/%c", s->fare_class);
+		printf("  %-9s %6s mi", model_seg_status_name(s->status), cli_thousands(s->miles, buf));
+		const char *seat = seat_of(s, cu->id);
+		if (seat) {
+			fputs("  seat ", stdout);
+			cli_put(stdout, seat);
+		}
+		fputc('\n', stdout);
+	}
+}
+
+static void print_context(const struct customer_context *x, int64_t now)
+{
+	const struct customer *cu = &x->customer;
+	char a[32], b[32], day[11];
+
+	cli_put(stdout, cu->name);
+	printf("  ◆ %s", model_tier_name(cu->tier));
+	if (cu->member) {
+		fputs("  ", stdout);
+		cli_put(stdout, cu->member);
+	}
+	if (cu->member_since != DATE_NONE) {
+		int y, m, d;
+		date_to_ymd(cu->member_since, &y, &m, &d);
+		printf(" · member since %d", y);
+	}
+	if (cu->home_airport[0])
+		printf(" · home %s", cu->home_airport);
+	printf("\n  %s lifetime miles · %s flights · this year %s qualifying miles, %d segments\n",
+	       cli_thousands(cu->lifetime_miles, a), cli_thousands(cu->lifetime_flights, b),
+	       cli_thousands(cu->ytd_miles, (char[32]){ 0 }), cu->ytd_segments);
+
+	enum tier next;
+	int64_t miles;
+	int32_t segs;
+	if (tier_next(&tier_default_rules, cu->tier, cu->ytd_miles, cu->ytd_segments, &next, &miles, &segs))
+		printf("  next tier %s: %s miles or %d segments to go\n", model_tier_name(next),
+		       cli_thousands(miles, a), segs);
+	fputs("  ", stdout);
+	if (cu->email) {
+		cli_put(stdout, cu->email);
+		fputs(" · ", stdout);
+	}
+	if (cu->phone) {
+		cli_put(stdout, cu->phone);
+		fputs(" · ", stdout);
+	}
+	if (cu->birth_date != DATE_NONE) {
+		date_format(cu->birth_date, day);
+		printf("born %s · ", day);
+	}
+	printf("recognition %s", model_recognition_name(cu->recognition));
+	if (x->open_alerts)
+		printf(" · %d open alert%s", x->open_alerts, x->open_alerts == 1 ? "" : "s");
+	fputc('\n', stdout);
+
+	size_t upcoming = 0, recent = 0;
+	for (size_t i = 0; i < x->n_trips; i++)
+		if (x->trips[i].n_segments)
+			trip_upcoming(&x->trips[i], now) ? upcoming++ : recent++;
+	printf("\nUpcoming trips%s\n", upcoming ? "" : ": none");
+	for (size_t i = 0; i < x->n_trips; i++)
+		if (x->trips[i].n_segments && trip_upcoming(&x->trips[i], now))
+			print_trip(&x->trips[i], cu);
+	printf("\nRecent trips%s\n", recent ? "" : ": none");
+	size_t shown = 0;
+	for (size_t i = x->n_trips; i-- > 0 && shown < RECENT_SHOWN; )
+		if (x->trips[i].n_segments && !trip_upcoming(&x->trips[i], now)) {
+			print_trip(&x->trips[i], cu);
+			shown++;
+		}
+	if (recent > shown)
+		printf("  … and %zu earlier trip%s (irm show --json has them all)\n", recent - shown,
+		       recent - shown == 1 ? "" : "s");
+}
+
+static json_t *context_json(const struct customer_context *x, int64_t now)
+{
+	const struct customer *cu = &x->customer;
+	json_t *o = record_customer_json(cu);
+	enum tier next;
+	int64_t miles;
+	int32_t segs;
+
+	json_object_set_new(o, "open_alerts", json_integer(x->open_alerts));
+	if (tier_next(&tier_default_rules, cu->tier, cu->ytd_miles, cu->ytd_segments, &next, &miles, &segs))
+		json_object_set_new(o, "next_tier", json_pack("{s:s, s:I, s:i}", "tier",
+			model_tier_name(next), "miles_to_go", (json_int_t)miles, "segments_to_go", (int)segs));
+	else
+		json_object_set_new(o, "next_tier", json_null());
+	json_t *trips = json_array();
+	for (size_t i = 0; i < x->n_trips; i++) {
+		json_t *t = record_trip_json(&x->trips[i]);
+		json_object_set_new(t, "when", json_string(trip_upcoming(&x->trips[i], now) ? "upcoming" : "recent"));
+		json_array_append_new(trips, t);
+	}
+	json_object_set_new(o, "trips", trips);
+	return o;
+}
+
+static enum irm_status run_show(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': json = true; break;
+		case 'h': printf("usage: irm show %s\n\n%s", cmd_show.usage, cmd_show.help); return IRM_OK;
+		default: return cli_usage(&cmd_show, "unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage(&cmd_show, "needs exactly one customer id or member number");
+
+	struct irm_err e = { 0 };
+	struct cache *c;
+	struct customer_context x;
+	if (cli_open_cache(cli, 0, &c, &e) != IRM_OK)
+		return cli_fail(&e);
+	enum irm_status s = context_load(c, argv[optind], &x, &e);
+	cache_close(&c);
+	if (s != IRM_OK)
+		return cli_fail(&e);
+	int64_t now = clock_now();
+	if (json)
+		s = cli_print_json(context_json(&x, now));
+	else
+		print_context(&x, now);
+	context_free(&x);
+	return s;
+}
+
+const struct command cmd_show = {
+	.name = "show",
+	.usage = "ID|MEMBER [--json]",
+	.summary = "show a customer: profile, status, lifetime miles, next tier, trips",
+	.help =
+	"By customer id (\"C1\") or member number (\"MP7000001\", any case). Shows the\n"
+	"profile, tier and the next one, lifetime miles and flights, upcoming trips\n"
+	"and the ten most recent, each with its segments.\n"
+	"\n"
+	"  --json   the customer's fields (as irm import takes them) plus open_alerts,\n"
+	"           next_tier, and trips: every trip, oldest first, each with its\n"
+	"           segments and \"when\": \"upcoming\" or \"recent\"\n"
+	"\n"
+	"Exit status 1 when there is no such customer.\n",
+	.run = run_show,
+};

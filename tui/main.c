@@ -1,0 +1,80 @@
+/* main.c — the irm program: global options, then one command from the
+ * table in commands.c. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "command.h"
+#include "mem.h"
+#include "tz.h"
+
+static void out_of_memory(void)
+{
+	static const char msg[] = "irm: out of memory\n";
+	fwrite(msg, 1, sizeof msg - 1, stderr);
+}
+
+/* Take global options (--db PATH, --db=PATH) out of argv, wherever they
+ * stand before "--". Returns the new argc, or -1 on a usage error. */
+static int take_globals(struct cli *cli, int argc, char **argv)
+{
+	int out = 1;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--db") == 0) {
+			if (i + 1 >= argc) {
+				fputs("irm: --db needs a path\n", stderr);
+				return -1;
+			}
+			cli->db_path = argv[++i];
+		} else if (strncmp(argv[i], "--db=", 5) == 0) {
+			cli->db_path = argv[i] + 5;
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .prog = "irm" };
+	struct irm_err e = { 0 };
+
+	setlocale(LC_ALL, "");
+	mem_set_oom_handler(out_of_memory);
+	if ((argc = take_globals(&cli, argc, argv)) < 0)
+		return IRM_EUSAGE;
+	if (clock_init(&e) != IRM_OK)
+		return cli_fail(&e);
+
+	const char *name = argc > 1 ? argv[1] : "help";
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+		name = "help";
+	else if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
+		name = "version";
+	const struct command *cmd = commands_find(name);
+	if (!cmd) {
+		fputs("irm: unknown command '", stderr);
+		cli_put(stderr, name);
+		fputs("' (see 'irm --help')\n", stderr);
+		return IRM_EUSAGE;
+	}
+	int sub_argc = argc > 1 ? argc - 1 : 1;
+	char **sub_argv = argc > 1 ? argv + 1 : (char *[]){ (char *)"help", NULL };
+	enum irm_status s = cmd->run(&cli, sub_argc, sub_argv);
+	tz_free_all();
+	if (fflush(stdout) != 0 && s == IRM_OK) {
+		perror("irm: stdout");
+		s = IRM_ECACHE;
+	}
+	return (int)s;
+}
