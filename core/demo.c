@@ -48,7 +48,7 @@ enum region { R_AM, R_EU, R_AP, R_MEA, R_COUNT };
 enum persona { P_ROAD_WARRIOR, P_BUSINESS_MIX, P_LEISURE_FAMILY, P_VFR_HEAVY, P_OCCASIONAL,
 	       P_COUNT };
 
-/* --- the pseudo-random number generator --------------------------------- */
+/* --- the pseudo-random number generator ----------------------------------- */
 
 /* splitmix64 (Steele, Lea, Flood 2014), used to seed and to hash. */
 static uint64_t splitmix64(uint64_t *x)
@@ -130,7 +130,7 @@ static int rng_weighted(struct rng *r, const int *w, int n)
 	return n - 1;
 }
 
-/* --- fixed data ---------------------------------------------------------- */
+/* --- fixed data ----------------------------------------------------------- */
 
 /* Airports where the network connects (United's hubs, partners' hubs and the
  * main airports of countries without one); unknown codes are skipped. */
@@ -430,7 +430,7 @@ struct gen {
 	char pool[POOL_SIZE];
 };
 
-/* --- strings in the per-customer pool ------------------------------------ */
+/* --- strings in the per-customer pool ------------------------------------- */
 
 static char *pool_take(struct gen *g, size_t n)
 {
@@ -501,7 +501,7 @@ static const char *pool_num(struct gen *g, const char *prefix, long n)
 	return p;
 }
 
-/* --- airports, lists, countries ------------------------------------------ */
+/* --- airports, lists, countries ------------------------------------------- */
 
 static int ap_index(const struct gen *g, const char *code)
 {
@@ -786,7 +786,7 @@ static void gen_free(struct gen *g)
 	free(g->tz_cache);
 }
 
-/* --- time ------------------------------------------------------------------ */
+/* --- time ----------------------------------------------------------------- */
 
 static int32_t call_offset(const struct gen *g, const char *tz, int64_t utc)
 {
@@ -845,7 +845,7 @@ static int duration_min(int miles)
 	return (miles * 12 + 3000 + 250) / 500 * 5;
 }
 
-/* --- routes ----------------------------------------------------------------- */
+/* --- routes --------------------------------------------------------------- */
 
 static struct route *route_entry(struct gen *g, int a, int b)
 {
@@ -962,7 +962,7 @@ static int route_via(struct gen *g, int a, int b)
 	return via;
 }
 
-/* --- ids ------------------------------------------------------------------- */
+/* --- ids ------------------------------------------------------------------ */
 
 /* Bijections of 32 and 24 bits: xor, odd multiply, xorshift, add. */
 static uint32_t perm32(uint32_t x, const uint32_t k[2])
@@ -1026,7 +1026,7 @@ static const char *make_member(struct gen *g, long n)
 	return pool_num(g, "MP", 1000000L + (long)x);
 }
 
-/* --- names and contacts ------------------------------------------------------- */
+/* --- names and contacts --------------------------------------------------- */
 
 static const struct demo_name *family_form(const struct demo_family *f, int sex)
 {
@@ -1168,7 +1168,7 @@ static int pick_us_medium(struct gen *g)
 	return us->medium[rng_below(&g->r, (uint32_t)us->n_medium)];
 }
 
-/* --- destinations ---------------------------------------------------------- */
+/* --- destinations --------------------------------------------------------- */
 
 static int pick_business(struct gen *g, const struct cust *cu)
 {
@@ -1246,7 +1246,7 @@ static int pick_family_place(struct gen *g, const struct cust *cu)
 	return wl_pick(&g->us_small, r);
 }
 
-/* --- customers --------------------------------------------------------------- */
+/* --- customers ------------------------------------------------------------ */
 
 static const int persona_w[P_COUNT] = { 12, 23, 30, 20, 15 };
 
@@ -1361,7 +1361,7 @@ static void customer_make(struct gen *g, long n, struct cust *cu, struct custome
 	}
 }
 
-/* --- trip plans ----------------------------------------------------------------- */
+/* --- trip plans ----------------------------------------------------------- */
 
 struct plan {
 	int32_t day;               /* departure, local at home */
@@ -1504,7 +1504,7 @@ static int make_plans(struct gen *g, const struct cust *cu, struct plan *pl)
 	return n;
 }
 
-/* --- trips ----------------------------------------------------------------------- */
+/* --- trips ---------------------------------------------------------------- */
 
 /* The carrier and flight number of leg s from a to b (its miles set). */
 static void carrier_of(struct gen *g, int a, int b, int dep_min, struct segment *s)
@@ -1522,11 +1522,9 @@ static void carrier_of(struct gen *g, int a, int b, int dep_min, struct segment 
 
 		if (partner && rng_pct(r, 25))
 			carrier = partner;
-	} else {
-		const char *partner = ca->carrier ? ca->carrier : cb->carrier;
-
-		if (partner && rng_pct(r, 80))
-			carrier = partner;
+	} else if (ca->carrier || cb->carrier) {
+		/* abroad: the airline of the origin, else of the destination */
+		carrier = ca->carrier ? ca->carrier : cb->carrier;
 	}
 	h = mix64(((uint64_t)a << 40) ^ ((uint64_t)b << 16) ^ (uint64_t)(dep_min / 180) ^
 		  ((uint64_t)(unsigned char)carrier[0] << 56));
@@ -1949,7 +1947,7 @@ static void build_trip(struct gen *g, const struct cust *cu, const struct plan *
 	}
 }
 
-/* --- emitting ------------------------------------------------------------------------ */
+/* --- emitting ------------------------------------------------------------- */
 
 static int emit(struct gen *g, const struct customer *c)
 {
@@ -2033,7 +2031,7 @@ static int generate_customer(struct gen *g, long n)
 	return rc;
 }
 
-/* --- the seed stories -------------------------------------------------------------------- */
+/* --- the seed stories ----------------------------------------------------- */
 
 struct seed_leg {
 	const char *from, *via, *to;

@@ -142,6 +142,19 @@ enum irm_status cache_commit(struct cache *c, struct irm_err *e)
 	return cache_exec(c, "COMMIT", e);
 }
 
+bool cache_read_begin(struct cache *c)
+{
+	if (!sqlite3_get_autocommit(c->db))
+		return false;
+	return sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void cache_read_end(struct cache *c, bool started)
+{
+	if (started)
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+}
+
 void cache_rollback(struct cache *c)
 {
 	if (!sqlite3_get_autocommit(c->db))
@@ -227,6 +240,32 @@ static enum irm_status migrate(struct cache *c, struct irm_err *e)
 	return s;
 }
 
+/* A bulk load goes into a new, empty cache: its indexes are built once at
+ * the end (cache_bulk_finish) rather than row by row. */
+static enum irm_status bulk_drop_indexes(struct cache *c, struct irm_err *e)
+{
+	if (pragma_int(c, "SELECT count(*) FROM customers") != 0)
+		return err_set(e, IRM_ECACHE, "%s: a bulk load needs a new cache", c->path);
+	for (int i = 0; i < schema_n_indexes; i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", schema_indexes[i].name);
+		enum irm_status s = cache_exec(c, sql, e);
+		if (s != IRM_OK)
+			return s;
+	}
+	return IRM_OK;
+}
+
+enum irm_status cache_bulk_finish(struct cache *c, struct irm_err *e)
+{
+	for (int i = 0; i < schema_n_indexes; i++) {
+		enum irm_status s = cache_exec(c, schema_indexes[i].sql, e);
+		if (s != IRM_OK)
+			return s;
+	}
+	return IRM_OK;
+}
+
 /* Create the file ourselves so that it is 0600 from its first byte. */
 static enum irm_status create_file(const char *path, struct irm_err *e)
 {
@@ -275,6 +314,8 @@ enum irm_status cache_open(const char *path, unsigned flags, struct cache **out,
 	s = cache_exec(c, setup, e);
 	if (s == IRM_OK)
 		s = migrate(c, e);
+	if (s == IRM_OK && (flags & CACHE_BULK))
+		s = bulk_drop_indexes(c, e);
 	if (s != IRM_OK) {
 		if (strstr(e ? e->msg : "", "not a database"))
 			err_set(e, IRM_ECACHE, "%s: not an irm cache (not an SQLite database)", path);

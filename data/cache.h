@@ -29,6 +29,10 @@ const char *cache_path(const struct cache *c);
  * directory (0700) when `create` is set. */
 enum irm_status cache_default_path(char *buf, size_t size, bool create, struct irm_err *e);
 
+/* A CACHE_BULK load is done: build the indexes it went without (inside
+ * the load's transaction, before cache_commit). */
+enum irm_status cache_bulk_finish(struct cache *c, struct irm_err *e);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 enum irm_status cache_begin(struct cache *c, struct irm_err *e);
 enum irm_status cache_commit(struct cache *c, struct irm_err *e);

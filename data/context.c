@@ -202,6 +202,7 @@ enum irm_status context_load(struct cache *c, const char *key, struct customer_c
 	enum irm_status s;
 
 	memset(x, 0, sizeof *x);
+	bool txn = cache_read_begin(c);
 	if ((s = load_customer(c, key, x, e)) != IRM_OK)
 		goto fail;
 
@@ -240,8 +241,10 @@ enum irm_status context_load(struct cache *c, const char *key, struct customer_c
 	if (sqlite3_step(st) == SQLITE_ROW)
 		x->open_alerts = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
+	cache_read_end(c, txn);
 	return IRM_OK;
 fail:
+	cache_read_end(c, txn);
 	context_free(x);
 	return s;
 }

@@ -24,12 +24,24 @@ enum irm_status cache_sql_error(struct cache *c, struct irm_err *e, const char *
 /* Run SQL with no results and no parameters (schema, pragmas). */
 enum irm_status cache_exec(struct cache *c, const char *sql, struct irm_err *e);
 
+/* A read of several statements sees one snapshot and takes the file lock
+ * once: cache_read_begin() starts a transaction unless one is open and
+ * says whether it did; cache_read_end() ends it if so. */
+bool cache_read_begin(struct cache *c);
+void cache_read_end(struct cache *c, bool started);
+
 /* Binding helpers: NULL strings bind as SQL NULL. */
 int cache_bind_text(sqlite3_stmt *st, int i, const char *s);
 
 /* The migrations, in order: schema_steps[i] brings user_version i to i+1. */
 extern const char *const schema_steps[];
 extern const int schema_n_steps;
+/* The indexes a bulk load drops and builds again at the end. */
+struct schema_index {
+	const char *name, *sql;
+};
+extern const struct schema_index schema_indexes[];
+extern const int schema_n_indexes;
 
 /* The search module's per-cache state (its tokenizer), made on first use
  * and freed by cache_close(). */

@@ -5,6 +5,28 @@
  * offset they were written in (minutes), dates as 'YYYY-MM-DD'. */
 #include "internal.h"
 
+/* The indexes of the big tables, by name. A bulk load of a new cache drops
+ * them first and builds them once at the end, which is several times
+ * faster than keeping them up to date row by row. */
+#define SCHEMA_INDEX_LIST(X)                                                              \
+	X("customers_id", "CREATE UNIQUE INDEX customers_id ON customers(id)")            \
+	X("customers_member", "CREATE INDEX customers_member ON customers(member_key)")   \
+	X("customers_member_num", "CREATE INDEX customers_member_num ON customers(member_num)") \
+	X("customers_email", "CREATE INDEX customers_email ON customers(email_key)")      \
+	X("customers_phone", "CREATE INDEX customers_phone ON customers(phone_rev)")      \
+	X("trips_id", "CREATE UNIQUE INDEX trips_id ON trips(id)")                        \
+	X("trips_pnr", "CREATE INDEX trips_pnr ON trips(pnr)")                            \
+	X("passengers_customer", "CREATE INDEX passengers_customer ON passengers(customer_id)" \
+	  " WHERE customer_id IS NOT NULL")                                               \
+	X("segments_id", "CREATE UNIQUE INDEX segments_id ON segments(id)")               \
+	X("segments_trip", "CREATE INDEX segments_trip ON segments(trip, pos)")
+
+#define SCHEMA_INDEX_SQL(name, sql) sql ";"
+#define SCHEMA_INDEX_ENTRY(name, sql) { name, sql },
+
+const struct schema_index schema_indexes[] = { SCHEMA_INDEX_LIST(SCHEMA_INDEX_ENTRY) };
+const int schema_n_indexes = (int)(sizeof schema_indexes / sizeof schema_indexes[0]);
+
 const char *const schema_steps[] = {
 	/* 0 → 1: the foundation. */
 	"CREATE TABLE meta("
@@ -17,7 +39,7 @@ const char *const schema_steps[] = {
 	 * phone_rev the phone's digits reversed, so "ends with" is a prefix. */
 	"CREATE TABLE customers("
 	"  rid              INTEGER PRIMARY KEY,"
-	"  id               TEXT NOT NULL UNIQUE,"
+	"  id               TEXT NOT NULL,"
 	"  member           TEXT,"
 	"  member_key       TEXT,"
 	"  member_num       TEXT,"
@@ -38,14 +60,10 @@ const char *const schema_steps[] = {
 	"  version          INTEGER NOT NULL DEFAULT 1,"
 	"  digest           INTEGER NOT NULL DEFAULT 0"
 	");"
-	"CREATE INDEX customers_member ON customers(member_key);"
-	"CREATE INDEX customers_member_num ON customers(member_num);"
-	"CREATE INDEX customers_email ON customers(email_key);"
-	"CREATE INDEX customers_phone ON customers(phone_rev);"
 
 	"CREATE TABLE trips("
 	"  rid            INTEGER PRIMARY KEY,"
-	"  id             TEXT NOT NULL UNIQUE,"
+	"  id             TEXT NOT NULL,"
 	"  pnr            TEXT,"
 	"  booked_utc     INTEGER,"
 	"  booked_off     INTEGER,"
@@ -54,7 +72,6 @@ const char *const schema_steps[] = {
 	"  version        INTEGER NOT NULL DEFAULT 1,"
 	"  digest         INTEGER NOT NULL DEFAULT 0"
 	");"
-	"CREATE INDEX trips_pnr ON trips(pnr);"
 
 	"CREATE TABLE passengers("
 	"  trip        INTEGER NOT NULL REFERENCES trips(rid) ON DELETE CASCADE,"
@@ -64,11 +81,10 @@ const char *const schema_steps[] = {
 	"  age_band    TEXT NOT NULL,"
 	"  PRIMARY KEY(trip, pos)"
 	") WITHOUT ROWID;"
-	"CREATE INDEX passengers_customer ON passengers(customer_id) WHERE customer_id IS NOT NULL;"
 
 	"CREATE TABLE segments("
 	"  rid         INTEGER PRIMARY KEY,"
-	"  id          TEXT NOT NULL UNIQUE,"
+	"  id          TEXT NOT NULL,"
 	"  trip        INTEGER NOT NULL REFERENCES trips(rid) ON DELETE CASCADE,"
 	"  pos         INTEGER NOT NULL,"
 	"  carrier     TEXT,"
@@ -85,7 +101,6 @@ const char *const schema_steps[] = {
 	"  status_at   INTEGER,"
 	"  miles       INTEGER NOT NULL"
 	");"
-	"CREATE INDEX segments_trip ON segments(trip, pos);"
 
 	"CREATE TABLE seats("
 	"  segment   INTEGER NOT NULL REFERENCES segments(rid) ON DELETE CASCADE,"
@@ -102,6 +117,8 @@ const char *const schema_steps[] = {
 	"  nights INTEGER NOT NULL,"
 	"  PRIMARY KEY(trip, pos)"
 	") WITHOUT ROWID;"
+
+	SCHEMA_INDEX_LIST(SCHEMA_INDEX_SQL)
 
 	/* Alerts: one per (customer, rule, threshold); the id says which. */
 	"CREATE TABLE alerts("

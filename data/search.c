@@ -171,13 +171,16 @@ static enum irm_status add_term(struct cache *c, const char *term, struct irm_er
 	if (sqlite3_changes(cache_db(c)) == 0)
 		return IRM_OK;  /* known already */
 
+	/* The term under itself, then under each of its one-letter deletions
+	 * (only for terms long enough for a typo to be told from a word). */
 	int offs[TERM_CPS_MAX + 1];
 	int n = term_offsets(term, strlen(term), offs);
-	if (n < 3)
-		return IRM_OK;  /* too short for typos to be told from other words */
 	char del[TOKEN_MAX + 1];
-	for (int i = 0; i < n; i++) {
-		term_without(term, offs, n, i, del);
+	for (int i = -1; i < (n >= 3 ? n : 0); i++) {
+		if (i < 0)
+			snprintf(del, sizeof del, "%s", term);
+		else
+			term_without(term, offs, n, i, del);
 		if (!(st = cache_stmt(c, SQL_DELETE_INSERT, e)))
 			return IRM_ECACHE;
 		sqlite3_bind_text(st, 1, del, -1, SQLITE_STATIC);
@@ -242,20 +245,44 @@ enum irm_status search_rebuild(struct cache *c, struct irm_err *e)
 
 /* --- candidates ------------------------------------------------------------ */
 
+/* A customer found so far, with what ranks it. Every query below selects
+ * (rid, name, tier, lifetime_miles) so a candidate is scored as it comes;
+ * only the best `limit` are loaded in full. */
 struct cand {
 	long long rid;
 	enum search_match match;
-	int score;                  /* for key matches; names are scored on load */
+	int score;
+	enum tier tier;
+	int64_t miles;
+	char *name;                 /* in the cands' arena */
 };
 
 struct cands {
 	struct cand *v;
 	size_t n, cap;
 	size_t names;               /* how many came from a name query */
+	const struct tokens *query; /* the query's words, for name scores */
+	struct cache *cache;
+	struct arena arena;
 };
 
-static void cand_add(struct cands *cs, long long rid, enum search_match m, int score)
+static bool is_name_match(enum search_match m)
 {
+	return m == MATCH_NAME || m == MATCH_NAME_PREFIX || m == MATCH_NAME_TYPO;
+}
+
+static int name_score(struct cache *c, const char *name, const struct tokens *query,
+		      enum search_match *m);
+
+static void cand_add(struct cands *cs, sqlite3_stmt *st, enum search_match m, int score)
+{
+	long long rid = sqlite3_column_int64(st, 0);
+	const char *name = (const char *)sqlite3_column_text(st, 1);
+
+	if (!name)
+		return;
+	if (is_name_match(m))
+		score = name_score(cs->cache, name, cs->query, &m);
 	for (size_t i = 0; i < cs->n; i++)
 		if (cs->v[i].rid == rid) {
 			if (score > cs->v[i].score) {
@@ -268,18 +295,24 @@ static void cand_add(struct cands *cs, long long rid, enum search_match m, int s
 		cs->cap = cs->cap ? cs->cap * 2 : 64;
 		cs->v = xrealloc(cs->v, cs->cap * sizeof *cs->v);
 	}
-	cs->v[cs->n++] = (struct cand){ rid, m, score };
-	if (m == MATCH_NAME || m == MATCH_NAME_PREFIX || m == MATCH_NAME_TYPO)
+	int tier = sqlite3_column_int(st, 2);
+	cs->v[cs->n++] = (struct cand){
+		.rid = rid, .match = m, .score = score,
+		.tier = tier >= 0 && tier < TIER_COUNT ? (enum tier)tier : TIER_MEMBER,
+		.miles = sqlite3_column_int64(st, 3),
+		.name = arena_strdup(&cs->arena, name),
+	};
+	if (is_name_match(m))
 		cs->names++;
 }
 
-/* Rows of `st` (first column a customer rid) become candidates. */
+/* Rows of `st` — (rid, name, tier, lifetime_miles) — become candidates. */
 static enum irm_status collect(struct cache *c, sqlite3_stmt *st, struct cands *cs,
 			       enum search_match m, int score, struct irm_err *e)
 {
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		cand_add(cs, sqlite3_column_int64(st, 0), m, score);
+		cand_add(cs, st, m, score);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? IRM_OK : cache_sql_error(c, e, "searching");
 }
@@ -316,20 +349,22 @@ static enum irm_status by_range(struct cache *c, const char *sql_eq, const char 
 	return collect(c, st, cs, m, prefix_score, e);
 }
 
-static const char SQL_EMAIL_EQ[] = "SELECT rid FROM customers WHERE email_key = ?1 LIMIT 20";
+#define CAND_COLS "rid, name, tier, lifetime_miles"
+
+static const char SQL_EMAIL_EQ[] = "SELECT " CAND_COLS " FROM customers WHERE email_key = ?1 LIMIT 20";
 static const char SQL_EMAIL_PREFIX[] =
-	"SELECT rid FROM customers WHERE email_key >= ?1 AND email_key < ?2 LIMIT 20";
-static const char SQL_MEMBER_EQ[] = "SELECT rid FROM customers WHERE member_key = ?1 LIMIT 20";
+	"SELECT " CAND_COLS " FROM customers WHERE email_key >= ?1 AND email_key < ?2 LIMIT 20";
+static const char SQL_MEMBER_EQ[] = "SELECT " CAND_COLS " FROM customers WHERE member_key = ?1 LIMIT 20";
 static const char SQL_MEMBER_PREFIX[] =
-	"SELECT rid FROM customers WHERE member_key >= ?1 AND member_key < ?2 LIMIT 20";
-static const char SQL_MEMBER_NUM_EQ[] = "SELECT rid FROM customers WHERE member_num = ?1 LIMIT 20";
+	"SELECT " CAND_COLS " FROM customers WHERE member_key >= ?1 AND member_key < ?2 LIMIT 20";
+static const char SQL_MEMBER_NUM_EQ[] = "SELECT " CAND_COLS " FROM customers WHERE member_num = ?1 LIMIT 20";
 static const char SQL_MEMBER_NUM_PREFIX[] =
-	"SELECT rid FROM customers WHERE member_num >= ?1 AND member_num < ?2 LIMIT 20";
-static const char SQL_PHONE_EQ[] = "SELECT rid FROM customers WHERE phone_rev = ?1 LIMIT 20";
+	"SELECT " CAND_COLS " FROM customers WHERE member_num >= ?1 AND member_num < ?2 LIMIT 20";
+static const char SQL_PHONE_EQ[] = "SELECT " CAND_COLS " FROM customers WHERE phone_rev = ?1 LIMIT 20";
 static const char SQL_PHONE_SUFFIX[] =
-	"SELECT rid FROM customers WHERE phone_rev >= ?1 AND phone_rev < ?2 LIMIT 20";
+	"SELECT " CAND_COLS " FROM customers WHERE phone_rev >= ?1 AND phone_rev < ?2 LIMIT 20";
 static const char SQL_PNR[] =
-	"SELECT DISTINCT c.rid FROM trips t JOIN passengers p ON p.trip = t.rid"
+	"SELECT DISTINCT c.rid, c.name, c.tier, c.lifetime_miles FROM trips t JOIN passengers p ON p.trip = t.rid"
 	" JOIN customers c ON c.id = p.customer_id WHERE t.pnr = ?1 LIMIT 20";
 
 /* The query tried as email, phone, member number and booking reference. */
@@ -393,7 +428,8 @@ static enum irm_status by_keys(struct cache *c, const char *q, struct cands *cs,
 /* --- names ------------------------------------------------------------------ */
 
 static const char SQL_FTS_MATCH[] =
-	"SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?1 LIMIT ?2";
+	"SELECT c.rid, c.name, c.tier, c.lifetime_miles FROM customer_fts f"
+	" JOIN customers c ON c.rid = f.rowid WHERE customer_fts MATCH ?1 LIMIT ?2";
 static const char SQL_TERM_EXISTS[] = "SELECT 1 FROM name_terms WHERE term = ?1";
 static const char SQL_TERM_PREFIX_EXISTS[] =
 	"SELECT 1 FROM name_terms WHERE term >= ?1 AND term < ?2 LIMIT 1";
@@ -534,11 +570,12 @@ static void typo_terms(struct cache *c, const char *tok, struct typos *ty)
 	ty->n = 0;
 	if (nq < 3 || n != nq)
 		return;
+	/* name_deletes holds each term under itself too, so one look-up per
+	 * key finds both the terms that are the key and those one letter
+	 * longer. */
 	typo_from_deletes(c, tok, ty, q, nq);
 	for (int i = 0; i < n; i++) {
 		term_without(tok, offs, n, i, del);
-		if (exists(c, SQL_TERM_EXISTS, del, NULL))
-			typo_consider(ty, del, q, nq);
 		typo_from_deletes(c, del, ty, q, nq);
 	}
 }
@@ -657,58 +694,62 @@ static int name_score(struct cache *c, const char *name, const struct tokens *qu
 }
 
 static const char SQL_LOAD[] =
-	"SELECT id, member, name, email, phone, home_airport, tier, lifetime_miles"
-	" FROM customers WHERE rid = ?1";
+	"SELECT id, member, email, phone, home_airport FROM customers WHERE rid = ?1";
 static const char SQL_OPEN_ALERTS[] =
 	"SELECT count(*) FROM alerts WHERE customer_id = ?1"
 	" AND state IN ('projected', 'pending', 'acknowledged')";
 
-static int hit_cmp(const void *pa, const void *pb)
+/* Best first: score, then tier, then lifetime miles, then name. */
+static int cand_cmp(const void *pa, const void *pb)
 {
-	const struct search_hit *a = pa, *b = pb;
+	const struct cand *a = pa, *b = pb;
 	if (a->score != b->score)
 		return b->score - a->score;
 	if (a->tier != b->tier)
 		return (int)b->tier - (int)a->tier;
-	if (a->lifetime_miles != b->lifetime_miles)
-		return b->lifetime_miles > a->lifetime_miles ? 1 : -1;
+	if (a->miles != b->miles)
+		return b->miles > a->miles ? 1 : -1;
 	int k = strcmp(a->name, b->name);
-	return k ? k : strcmp(a->id, b->id);
+	return k ? k : (a->rid > b->rid) - (a->rid < b->rid);
 }
 
-static enum irm_status load_hits(struct cache *c, const struct cands *cs, const struct tokens *ts,
+/* The best `limit` candidates, in full. */
+static enum irm_status load_hits(struct cache *c, struct cands *cs, size_t limit,
 				 struct search_result *out, struct irm_err *e)
 {
-	out->hits = arena_alloc(&out->arena, (cs->n ? cs->n : 1) * sizeof *out->hits);
-	for (size_t i = 0; i < cs->n; i++) {
+	qsort(cs->v, cs->n, sizeof *cs->v, cand_cmp);
+	size_t n = cs->n < limit ? cs->n : limit;
+	out->hits = arena_alloc(&out->arena, (n ? n : 1) * sizeof *out->hits);
+	for (size_t i = 0; i < n; i++) {
+		const struct cand *k = &cs->v[i];
 		sqlite3_stmt *st = cache_stmt(c, SQL_LOAD, e);
 		if (!st)
 			return IRM_ECACHE;
-		sqlite3_bind_int64(st, 1, cs->v[i].rid);
-		int rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW) {
+		sqlite3_bind_int64(st, 1, k->rid);
+		if (sqlite3_step(st) != SQLITE_ROW) {
 			sqlite3_reset(st);
-			if (rc == SQLITE_DONE)
-				continue;  /* a stale index row */
 			return cache_sql_error(c, e, "loading a search hit");
 		}
 		struct search_hit *h = &out->hits[out->n++];
 		h->id = arena_strdup(&out->arena, (const char *)sqlite3_column_text(st, 0));
 		h->member = arena_strdup(&out->arena, (const char *)sqlite3_column_text(st, 1));
-		h->name = arena_strdup(&out->arena, (const char *)sqlite3_column_text(st, 2));
-		h->email = arena_strdup(&out->arena, (const char *)sqlite3_column_text(st, 3));
-		h->phone = arena_strdup(&out->arena, (const char *)sqlite3_column_text(st, 4));
-		const char *home = (const char *)sqlite3_column_text(st, 5);
+		h->email = arena_strdup(&out->arena, (const char *)sqlite3_column_text(st, 2));
+		h->phone = arena_strdup(&out->arena, (const char *)sqlite3_column_text(st, 3));
+		const char *home = (const char *)sqlite3_column_text(st, 4);
 		snprintf(h->home_airport, sizeof h->home_airport, "%s", home ? home : "");
-		int tier = sqlite3_column_int(st, 6);
-		h->tier = tier >= 0 && tier < TIER_COUNT ? (enum tier)tier : TIER_MEMBER;
-		h->lifetime_miles = sqlite3_column_int64(st, 7);
 		sqlite3_reset(st);
-		h->match = cs->v[i].match;
-		h->score = cs->v[i].score;
-		if (h->match == MATCH_NAME || h->match == MATCH_NAME_PREFIX ||
-		    h->match == MATCH_NAME_TYPO)
-			h->score = name_score(c, h->name, ts, &h->match);
+		h->name = arena_strdup(&out->arena, k->name);
+		h->tier = k->tier;
+		h->lifetime_miles = k->miles;
+		h->match = k->match;
+		h->score = k->score;
+
+		if (!(st = cache_stmt(c, SQL_OPEN_ALERTS, e)))
+			return IRM_ECACHE;
+		sqlite3_bind_text(st, 1, h->id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			h->alerts = sqlite3_column_int(st, 0);
+		sqlite3_reset(st);
 	}
 	return IRM_OK;
 }
@@ -717,7 +758,6 @@ enum irm_status search_run(struct cache *c, const char *query, size_t limit,
 			   struct search_result *out, struct irm_err *e)
 {
 	char q[QUERY_MAX + 1];
-	struct cands cs = { 0 };
 	struct tokens ts = { 0 };
 	enum irm_status s;
 
@@ -746,31 +786,19 @@ enum irm_status search_run(struct cache *c, const char *query, size_t limit,
 	snprintf(trimmed, sizeof trimmed, "%s", q);
 	for (size_t n = strlen(trimmed); n > 0 && isspace((unsigned char)trimmed[n - 1]); )
 		trimmed[--n] = '\0';
+	struct cands cs = { .query = &ts, .cache = c };
+	bool txn = cache_read_begin(c);
 	s = by_keys(c, trimmed, &cs, e);
 	if (s == IRM_OK)
 		s = by_name(c, q, &ts, limit, &cs, e);
 	if (s == IRM_OK)
-		s = load_hits(c, &cs, &ts, out, e);
+		s = load_hits(c, &cs, limit, out, e);
+	cache_read_end(c, txn);
 	free(cs.v);
-	if (s != IRM_OK) {
+	arena_free(&cs.arena);
+	if (s != IRM_OK)
 		search_result_free(out);
-		return s;
-	}
-	qsort(out->hits, out->n, sizeof *out->hits, hit_cmp);
-	if (out->n > limit)
-		out->n = limit;
-	for (size_t i = 0; i < out->n; i++) {
-		sqlite3_stmt *st = cache_stmt(c, SQL_OPEN_ALERTS, e);
-		if (!st) {
-			search_result_free(out);
-			return IRM_ECACHE;
-		}
-		sqlite3_bind_text(st, 1, out->hits[i].id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			out->hits[i].alerts = sqlite3_column_int(st, 0);
-		sqlite3_reset(st);
-	}
-	return IRM_OK;
+	return s;
 }
 
 void search_result_free(struct search_result *r)

@@ -66,6 +66,30 @@ static FILE *open_private(const char *path, struct irm_err *e)
 	return f;
 }
 
+/* Remove a cache file and the files SQLite keeps beside it. */
+static enum irm_status remove_cache(const char *path, struct irm_err *e)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+	char side[4200];
+
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		snprintf(side, sizeof side, "%s%s", path, suffixes[i]);
+		if (unlink(side) != 0 && errno != ENOENT)
+			return err_set(e, IRM_ECACHE, "%s: %s", side, strerror(errno));
+	}
+	return IRM_OK;
+}
+
+/* Put the finished cache `from` in the place of `to`: the old one's
+ * write-ahead log must go first, or SQLite would replay it. */
+static enum irm_status replace_cache(const char *from, const char *to, struct irm_err *e)
+{
+	enum irm_status s = remove_cache(to, e);
+	if (s == IRM_OK && rename(from, to) != 0)
+		s = err_set(e, IRM_ECACHE, "%s: %s", to, strerror(errno));
+	return s;
+}
+
 static bool exists(const char *path)
 {
 	struct stat sb;
@@ -97,8 +121,8 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "n:s:o:fh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			if (!cli_parse_long(optarg, 2, 100000000, &customers))
-				return cli_usage(&cmd_demo, "--customers: a number from 2 to 100000000, not '%s'", optarg);
+			if (!cli_parse_long(optarg, 2, 5000000, &customers))
+				return cli_usage(&cmd_demo, "--customers: a number from 2 to 5000000, not '%s'", optarg);
 			break;
 		case 's':
 			if (!cli_parse_long(optarg, 0, 0x7fffffffL, &seed))
@@ -114,7 +138,7 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 		return cli_usage(&cmd_demo, "unexpected argument '%s'", argv[optind]);
 
 	struct irm_err e = { 0 };
-	char path[4096], truth_path[4200], side[4200];
+	char path[4096], truth_path[4200];
 	if (!out) {
 		if (cli->db_path)
 			out = cli->db_path;
@@ -128,22 +152,22 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 		err_set(&e, IRM_EUSAGE, "%s exists; irm demo writes a new cache (--force replaces it)", out);
 		return cli_fail(&e);
 	}
-	const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-		snprintf(side, sizeof side, "%s%s", out, suffixes[i]);
-		if (unlink(side) != 0 && errno != ENOENT) {
-			err_set(&e, IRM_ECACHE, "%s: %s", side, strerror(errno));
-			return cli_fail(&e);
-		}
-	}
-
+	/* Built under a temporary name and renamed when complete, so that an
+	 * interrupted demo never leaves a half-written cache at `out`. */
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.new", out);
+	if (remove_cache(tmp, &e) != IRM_OK)
+		return cli_fail(&e);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct demo_run run = { .e = &e };
-	if (cache_open(out, CACHE_CREATE | CACHE_BULK, &run.cache, &e) != IRM_OK)
+	if (cache_open(tmp, CACHE_CREATE | CACHE_BULK, &run.cache, &e) != IRM_OK)
 		return cli_fail(&e);
-	if (!(run.truth = open_private(truth_path, &e))) {
+	char truth_tmp[4300];
+	snprintf(truth_tmp, sizeof truth_tmp, "%s.new", truth_path);
+	if (!(run.truth = open_private(truth_tmp, &e))) {
 		cache_close(&run.cache);
+		unlink(tmp);
 		return cli_fail(&e);
 	}
 	struct demo_opts o = {
@@ -157,14 +181,23 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 	if (s == IRM_OK && demo_generate(&o, &sink) != 0)
 		s = e.status != IRM_OK ? e.status : IRM_ECACHE;
 	if (s == IRM_OK)
+		s = cache_bulk_finish(run.cache, &e);
+	if (s == IRM_OK)
 		s = search_rebuild(run.cache, &e);
 	if (s == IRM_OK)
 		s = cache_commit(run.cache, &e);
 	if (fclose(run.truth) != 0 && s == IRM_OK)
-		s = err_set(&e, IRM_ECACHE, "%s: %s", truth_path, strerror(errno));
+		s = err_set(&e, IRM_ECACHE, "%s: %s", truth_tmp, strerror(errno));
 	cache_close(&run.cache);
-	if (s != IRM_OK)
+	if (s == IRM_OK)
+		s = replace_cache(tmp, out, &e);
+	if (s == IRM_OK && rename(truth_tmp, truth_path) != 0)
+		s = err_set(&e, IRM_ECACHE, "%s: %s", truth_path, strerror(errno));
+	if (s != IRM_OK) {
+		remove_cache(tmp, NULL);
+		unlink(truth_tmp);
 		return cli_fail(&e);
+	}
 
 	char a[32], b[32], c[32];
 	fprintf(stderr, "irm demo: %s customers, %s trips, %s segments in %.1f s\n"
