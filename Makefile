@@ -99,13 +99,21 @@ check: deps-check
 # --- demo and bench --------------------------------------------------------
 DEMO_DB := $(O)/demo.db
 
-demo: deps-check $(IRM)
+# deps-check may install libraries, so the real work runs in a fresh make
+# that sees them (pkg-config is read when a Makefile is parsed).
+demo: deps-check
+	$(Q)$(MAKE) --no-print-directory demo-run
+
+demo-run: $(IRM)
 	$(Q)test -s $(DEMO_DB) || $(IRM) demo --out $(DEMO_DB)
 	$(Q)$(IRM) --db $(DEMO_DB) show MP7000001
 	$(Q)echo
 	$(Q)$(IRM) --db $(DEMO_DB) show MP7000002
 
-bench: deps-check $(IRM) $(O)/bench/bench
+bench: deps-check
+	$(Q)$(MAKE) --no-print-directory bench-run
+
+bench-run: $(IRM) $(O)/bench/bench
 	$(Q)IRM_BIN=$(abspath $(IRM)) $(O)/bench/bench $(BENCH_ARGS)
 
 # --- dependencies ----------------------------------------------------------
@@ -126,12 +134,13 @@ deps:
 	fi
 
 deps-check:
-	$(Q)pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null || $(MAKE) --no-print-directory deps
+	$(Q)pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null && command -v tmux sqlite3 >/dev/null \
+		|| $(MAKE) --no-print-directory deps
 
 clean:
 	rm -rf build build-san
 
-.PHONY: all test check demo bench deps deps-check clean
+.PHONY: all test check demo demo-run bench bench-run deps deps-check clean
 .SECONDARY:
 
 -include $(shell find $(O) build-san -name '*.d' 2>/dev/null)

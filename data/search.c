@@ -23,7 +23,7 @@ enum {
 	TOKENS_MAX = 8,
 	TOKEN_MAX = 64,         /* bytes */
 	TERM_CPS_MAX = 32,      /* code points considered for typos */
-	CANDIDATES_MAX = 100,   /* rows fetched per full-text query */
+	CANDIDATES_MAX = 50,    /* rows fetched per full-text query */
 	TYPO_TERMS_MAX = 8,     /* alternatives per misspelt word */
 	LIMIT_MAX = 500,
 };
@@ -717,7 +717,8 @@ static int cand_cmp(const void *pa, const void *pb)
 static enum irm_status load_hits(struct cache *c, struct cands *cs, size_t limit,
 				 struct search_result *out, struct irm_err *e)
 {
-	qsort(cs->v, cs->n, sizeof *cs->v, cand_cmp);
+	if (cs->n > 1)
+		qsort(cs->v, cs->n, sizeof *cs->v, cand_cmp);
 	size_t n = cs->n < limit ? cs->n : limit;
 	out->hits = arena_alloc(&out->arena, (n ? n : 1) * sizeof *out->hits);
 	for (size_t i = 0; i < n; i++) {
