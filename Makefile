@@ -96,6 +96,19 @@ check: deps-check
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		IRM_BIN=$(abspath build-san/irm) tests/run $(TEST_SRC:tests/%.c=build-san/tests/%)
 
+# --- fuzzing ----------------------------------------------------------------
+# libFuzzer (clang) on the parsers of outside input; not part of `make test`.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -g -O1
+
+fuzz: deps-check
+	$(Q)$(MAKE) --no-print-directory O=build-fuzz CC=clang OPT="-O1 -g" \
+		CFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libirmcore.a
+	$(Q)clang $(CPPFLAGS) $(FUZZ_FLAGS) -o build-fuzz/fuzz_record tests/fuzz/fuzz_record.c \
+		build-fuzz/libirmcore.a $(PKG_LIBS) -lm
+	$(Q)mkdir -p build-fuzz/corpus && cp tests/fuzz/corpus/* build-fuzz/corpus/
+	$(Q)build-fuzz/fuzz_record -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus
+
 # --- demo and bench --------------------------------------------------------
 DEMO_DB := $(O)/demo.db
 
@@ -138,9 +151,9 @@ deps-check:
 		|| $(MAKE) --no-print-directory deps
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all test check demo demo-run bench bench-run deps deps-check clean
+.PHONY: all test check fuzz demo demo-run bench bench-run deps deps-check clean
 .SECONDARY:
 
 -include $(shell find $(O) build-san -name '*.d' 2>/dev/null)

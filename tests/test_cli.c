@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -460,6 +461,49 @@ static void test_demo_files(void **state)
 	run_free(&b);
 }
 
+/* Every command in the man page's EXAMPLES runs and succeeds. */
+static void test_man_page_examples(void **state)
+{
+	char work[4200], path[4300], line[1024], cmd[8192];
+	(void)state;
+
+	FILE *man = fopen("man/irm.1", "r");
+	assert_non_null(man);  /* tests run from the top of the tree */
+	snprintf(work, sizeof work, "%s/examples", dir);
+	assert_int_equal(mkdir(work, 0700), 0);
+	snprintf(path, sizeof path, "%s/changes.jsonl", work);
+	write_file(path, "{\"kind\":\"customer\",\"data\":{\"id\":\"X1\",\"name\":\"Example Person\"}}\n");
+
+	bool in_examples = false, in_block = false;
+	int ran = 0;
+	while (fgets(line, sizeof line, man)) {
+		if (strncmp(line, ".SH ", 4) == 0)
+			in_examples = strncmp(line, ".SH EXAMPLES", 12) == 0;
+		else if (in_examples && strncmp(line, ".nf", 3) == 0)
+			in_block = true;
+		else if (in_examples && strncmp(line, ".fi", 3) == 0)
+			in_block = false;
+		else if (in_block && strncmp(line, "irm ", 4) == 0) {
+			/* Undo roff's escapes: "\-" is a plain hyphen. */
+			char plain[1024];
+			size_t n = 0;
+			for (const char *p = line + 4; *p && *p != '\n' && n + 1 < sizeof plain; p++) {
+				if (p[0] == '\\' && p[1] == '-')
+					p++;
+				plain[n++] = *p;
+			}
+			plain[n] = '\0';
+			snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >/dev/null 2>&1", work, bin, plain);
+			int rc = system(cmd);
+			if (rc != 0)
+				fail_msg("man page example failed (%d): irm %s", rc, plain);
+			ran++;
+		}
+	}
+	fclose(man);
+	assert_true(ran >= 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_cache_unusable),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_demo_files),
+		cmocka_unit_test(test_man_page_examples),
 	};
 	return cmocka_run_group_tests_name("cli", tests, setup, teardown);
 }
