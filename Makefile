@@ -15,7 +15,8 @@ WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 OPT      ?= -O2 -g
 CPPFLAGS += -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -DIRM_VERSION='"$(VERSION)"' \
 	-Icore -Idata -Itui -I$(O)/gen
-CFLAGS   += -std=c17 $(OPT) $(WARN) $(WERROR) -MMD -MP
+CFLAGS   += -std=c17 $(OPT) $(WARN) $(WERROR) $(SANFLAGS) -MMD -MP
+LDFLAGS  += $(SANFLAGS)
 # ncursesw asks for _XOPEN_SOURCE=600; we define 700 (POSIX 2008) ourselves.
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=%,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -90,8 +91,7 @@ test: deps-check
 
 check: deps-check
 	$(Q)$(MAKE) --no-print-directory O=build-san WERROR=-Werror OPT="-O1 -g -fno-omit-frame-pointer" \
-		CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" build-san/irm \
+		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" build-san/irm \
 		$(TEST_SRC:tests/%.c=build-san/tests/%)
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		IRM_BIN=$(abspath build-san/irm) tests/run $(TEST_SRC:tests/%.c=build-san/tests/%)
@@ -103,7 +103,7 @@ FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -g -O1
 
 fuzz: deps-check
 	$(Q)$(MAKE) --no-print-directory O=build-fuzz CC=clang OPT="-O1 -g" \
-		CFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libirmcore.a
+		SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libirmcore.a
 	$(Q)clang $(CPPFLAGS) $(FUZZ_FLAGS) -o build-fuzz/fuzz_record tests/fuzz/fuzz_record.c \
 		build-fuzz/libirmcore.a $(PKG_LIBS) -lm
 	$(Q)mkdir -p build-fuzz/corpus && cp tests/fuzz/corpus/* build-fuzz/corpus/
@@ -132,7 +132,7 @@ bench-run: $(IRM) $(O)/bench/bench
 # --- dependencies ----------------------------------------------------------
 DEB_PKGS := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 \
 	libcurl4-openssl-dev libreadline-dev libjansson-dev libmicrohttpd-dev \
-	libcmocka-dev tmux
+	libcmocka-dev tmux tzdata
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \

@@ -44,11 +44,14 @@ static int32_t col_date(sqlite3_stmt *st, int i)
 	return s && date_parse(s, &d) ? d : DATE_NONE;
 }
 
+/* An airport code: three upper-case letters, or "" for anything else, so
+ * that nothing else stored there can reach a terminal. */
 static void col_code(sqlite3_stmt *st, int i, char out[4])
 {
 	const char *s = (const char *)sqlite3_column_text(st, i);
 	out[0] = '\0';
-	if (s && strlen(s) == 3)
+	if (s && strlen(s) == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' &&
+	    s[2] >= 'A' && s[2] <= 'Z')
 		memcpy(out, s, 4);
 }
 

@@ -30,36 +30,36 @@ static enum irm_status put_record(struct cache *c, const struct record *r, enum 
 	return err_set(e, IRM_EINPUT, "kind: unknown record kind");
 }
 
-/* One line into *buf (growing it), at most `max` bytes: longer lines are
- * not kept in memory, only reported. Returns the length, -1 at the end,
- * -2 for a line that was too long. */
+/* One line into *buf (growing it), at most `max` bytes: a longer line is
+ * not kept in memory, only reported. Returns the length, -1 at the end of
+ * the input, -2 for a line that was too long, -3 for one holding a NUL. */
 static ssize_t read_line(FILE *f, char **buf, size_t *cap, size_t max)
 {
 	size_t len = 0;
-	bool too_long = false;
+	bool too_long = false, nul = false, any = false;
+	int ch;
 
-	for (;;) {
-		if (*cap - len < 4096) {
+	while ((ch = getc_unlocked(f)) != EOF) {
+		any = true;
+		if (ch == '\0')
+			nul = true;
+		if (len + 2 > *cap) {
 			*cap = *cap ? *cap * 2 : 65536;
 			*buf = xrealloc(*buf, *cap);
 		}
-		if (!fgets(*buf + len, (int)(*cap - len), f))
-			break;
-		len += strlen(*buf + len);
-		bool end = len > 0 && (*buf)[len - 1] == '\n';
-		if (len > max) {
+		if (len < max)
+			(*buf)[len++] = (char)ch;
+		else
 			too_long = true;
-			len = 0;  /* read on to the end of the line, keep nothing */
-		}
-		if (end)
+		if (ch == '\n')
 			break;
 	}
-	if (too_long)
-		return -2;
-	if (len == 0 && (feof(f) || ferror(f)))
+	if (!any)
 		return -1;
+	if (*cap == 0)
+		*buf = xrealloc(*buf, *cap = 64);
 	(*buf)[len] = '\0';
-	return (ssize_t)len;
+	return too_long ? -2 : nul ? -3 : (ssize_t)len;
 }
 
 static void count(struct import_stats *st, enum put_outcome o)
@@ -101,6 +101,10 @@ enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
 		if (len == -2) {
 			s = err_set(e, IRM_EINPUT, "%s:%ld: line longer than %d bytes", name, lineno,
 				    IMPORT_MAX_LINE);
+			break;
+		}
+		if (len == -3) {
+			s = err_set(e, IRM_EINPUT, "%s:%ld: a NUL byte in the line", name, lineno);
 			break;
 		}
 		if (blank(line, (size_t)len))

@@ -6,6 +6,7 @@
 #include "records.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,7 +210,11 @@ static void bind_customer(sqlite3_stmt *st, const struct customer *cu, int64_t v
 	sqlite3_bind_int64(st, 20, digest);
 }
 
-/* Decide what to do with an incoming record given the stored one. */
+/* Decide what to do with an incoming record given the stored one. The
+ * stored version is the source's own (0 when it never gave one): a
+ * versioned record applies only when newer; one without applies when its
+ * content differs, and leaves the version as it was, so that importing a
+ * file again settles on the same rows and versions. */
 static enum put_outcome decide(int64_t in_version, int64_t in_digest, int64_t version,
 			       int64_t digest, int64_t *new_version)
 {
@@ -219,14 +224,14 @@ static enum put_outcome decide(int64_t in_version, int64_t in_digest, int64_t ve
 			return PUT_STALE;
 		return in_version == version ? PUT_UNCHANGED : PUT_UPDATED;
 	}
-	*new_version = version + 1;
+	*new_version = version;
 	return in_digest == digest ? PUT_UNCHANGED : PUT_UPDATED;
 }
 
 enum irm_status records_put_customer(struct cache *c, const struct customer *cu,
 				     enum put_outcome *out, struct irm_err *e)
 {
-	int64_t digest = customer_digest(cu), version = cu->version > 0 ? cu->version : 1;
+	int64_t digest = customer_digest(cu), version = cu->version;
 	sqlite3_stmt *st;
 	char *old_name = NULL;
 	long long rid = 0;
@@ -307,8 +312,48 @@ static enum irm_status step_done(struct cache *c, sqlite3_stmt *st, const char *
 	return s;
 }
 
+/* Add (or, for a correction, take back) one flown leg for every member on
+ * the trip; year-to-date figures only when the leg departed this year. */
+static const char SQL_CREDIT_FLOWN[] =
+	"UPDATE customers SET lifetime_miles = max(0, lifetime_miles + ?2 * ?3),"
+	" lifetime_flights = max(0, lifetime_flights + ?2),"
+	" ytd_miles = max(0, ytd_miles + ?4 * ?2 * ?3),"
+	" ytd_segments = max(0, ytd_segments + ?4 * ?2)"
+	" WHERE id IN (SELECT customer_id FROM passengers WHERE trip = ?1 AND customer_id IS NOT NULL)";
+
+static enum irm_status step_done(struct cache *c, sqlite3_stmt *st, const char *doing,
+				 struct irm_err *e);
+
+/* A leg that became flown (sign 1) or stopped being flown (-1): credit or
+ * take back its miles and one flight for every member on the trip;
+ * year-to-date figures only when it departed this year. */
+static enum irm_status credit_flown(struct cache *c, long long trip, int sign, int miles,
+				    int64_t departure, struct irm_err *e)
+{
+	int y_dep, y_now, m, d;
+	int64_t now = clock_now();
+	date_to_ymd((int32_t)(departure / 86400 - (departure % 86400 < 0)), &y_dep, &m, &d);
+	date_to_ymd((int32_t)(now / 86400 - (now % 86400 < 0)), &y_now, &m, &d);
+	sqlite3_stmt *st = cache_stmt(c, SQL_CREDIT_FLOWN, e);
+	if (!st)
+		return IRM_ECACHE;
+	sqlite3_bind_int64(st, 1, trip);
+	sqlite3_bind_int(st, 2, sign);
+	sqlite3_bind_int(st, 3, miles);
+	sqlite3_bind_int(st, 4, y_dep == y_now);
+	return step_done(c, st, "crediting a flown leg", e);
+}
+
+/* What a segment was before its trip was replaced. */
+struct old_segment {
+	char id[72];
+	enum seg_status status;
+	int64_t status_at;          /* set when a segment_status event made it so */
+};
+
 static enum irm_status put_segment(struct cache *c, long long trip_rid, size_t pos,
-				   const struct segment *sg, struct irm_err *e)
+				   const struct segment *sg, enum seg_status status,
+				   int64_t status_at, struct irm_err *e)
 {
 	sqlite3_stmt *st;
 	enum irm_status s;
@@ -344,9 +389,9 @@ static enum irm_status put_segment(struct cache *c, long long trip_rid, size_t p
 	}
 	cache_bind_text(st, 12, cabin);
 	cache_bind_text(st, 13, fare[0] ? fare : NULL);
-	sqlite3_bind_text(st, 14, model_seg_status_name(sg->status), -1, SQLITE_STATIC);
-	if (sg->status_at)
-		sqlite3_bind_int64(st, 15, sg->status_at);
+	sqlite3_bind_text(st, 14, model_seg_status_name(status), -1, SQLITE_STATIC);
+	if (status_at)
+		sqlite3_bind_int64(st, 15, status_at);
 	sqlite3_bind_int(st, 16, sg->miles);
 	if ((s = step_done(c, st, "writing a segment", e)) != IRM_OK)
 		return s;
@@ -379,10 +424,42 @@ static enum irm_status clear_trip(struct cache *c, long long rid, struct irm_err
 	return IRM_OK;
 }
 
+static const char SQL_OLD_SEGMENTS[] =
+	"SELECT id, status, coalesce(status_at, 0) FROM segments WHERE trip = ?1";
+
+static enum irm_status old_segments(struct cache *c, long long rid, struct old_segment **out,
+				    size_t *n, struct irm_err *e)
+{
+	sqlite3_stmt *st = cache_stmt(c, SQL_OLD_SEGMENTS, e);
+	size_t cap = 0;
+	int rc;
+
+	if (!st)
+		return IRM_ECACHE;
+	sqlite3_bind_int64(st, 1, rid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*out = xrealloc(*out, cap * sizeof **out);
+		}
+		struct old_segment *o = &(*out)[(*n)++];
+		snprintf(o->id, sizeof o->id, "%s", (const char *)sqlite3_column_text(st, 0));
+		if (!model_seg_status_parse((const char *)sqlite3_column_text(st, 1), &o->status))
+			o->status = SEG_BOOKED;
+		o->status_at = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IRM_OK : cache_sql_error(c, e, "reading a trip's segments");
+}
+
+static enum irm_status put_trip_parts(struct cache *c, long long rid, const struct trip *t,
+				      const struct old_segment *olds, size_t n_old,
+				      struct irm_err *e);
+
 enum irm_status records_put_trip(struct cache *c, const struct trip *t, enum put_outcome *out,
 				 struct irm_err *e)
 {
-	int64_t digest = trip_digest(t), version = t->version > 0 ? t->version : 1;
+	int64_t digest = trip_digest(t), version = t->version;
 	enum put_outcome outcome = PUT_ADDED;
 	long long rid = 0;
 	sqlite3_stmt *st;
@@ -421,10 +498,30 @@ enum irm_status records_put_trip(struct cache *c, const struct trip *t, enum put
 	sqlite3_bind_int64(st, 8, digest);
 	if ((s = step_done(c, st, "writing a trip", e)) != IRM_OK)
 		return s;
+	struct old_segment *olds = NULL;
+	size_t n_old = 0;
 	if (outcome == PUT_ADDED)
 		rid = sqlite3_last_insert_rowid(cache_db(c));
-	else if ((s = clear_trip(c, rid, e)) != IRM_OK)
+	else if ((s = old_segments(c, rid, &olds, &n_old, e)) != IRM_OK ||
+		 (s = clear_trip(c, rid, e)) != IRM_OK) {
+		free(olds);
 		return s;
+	}
+	s = put_trip_parts(c, rid, t, olds, n_old, e);
+	free(olds);
+	return s;
+}
+
+/* Passengers, segments and hotel stays of a trip just written. A segment
+ * the trip had before keeps a status that a segment_status event gave it
+ * (events are more precise than a resent booking); otherwise a change to or
+ * from flown credits or takes back its miles. */
+static enum irm_status put_trip_parts(struct cache *c, long long rid, const struct trip *t,
+				      const struct old_segment *olds, size_t n_old,
+				      struct irm_err *e)
+{
+	sqlite3_stmt *st;
+	enum irm_status s;
 
 	for (size_t i = 0; i < t->n_passengers; i++) {
 		const struct passenger *p = &t->passengers[i];
@@ -438,9 +535,24 @@ enum irm_status records_put_trip(struct cache *c, const struct trip *t, enum put
 		if ((s = step_done(c, st, "writing a passenger", e)) != IRM_OK)
 			return s;
 	}
-	for (size_t i = 0; i < t->n_segments; i++)
-		if ((s = put_segment(c, rid, i, &t->segments[i], e)) != IRM_OK)
+	for (size_t i = 0; i < t->n_segments; i++) {
+		const struct segment *sg = &t->segments[i];
+		enum seg_status status = sg->status;
+		int64_t status_at = 0;
+		for (size_t k = 0; k < n_old; k++) {
+			if (strcmp(olds[k].id, sg->id) != 0)
+				continue;
+			if (olds[k].status_at) {
+				status = olds[k].status;
+				status_at = olds[k].status_at;
+			}
+			int sign = (status == SEG_FLOWN) - (olds[k].status == SEG_FLOWN);
+			if (sign && (s = credit_flown(c, rid, sign, sg->miles, sg->departure.utc, e)) != IRM_OK)
+				return s;
+		}
+		if ((s = put_segment(c, rid, i, sg, status, status_at, e)) != IRM_OK)
 			return s;
+	}
 	for (size_t i = 0; i < t->n_hotels; i++) {
 		const struct hotel_stay *h = &t->hotels[i];
 		if (!(st = cache_stmt(c, SQL_HOTEL_INSERT, e)))
@@ -463,15 +575,6 @@ static const char SQL_SEGMENT_STATUS_GET[] =
 	"SELECT rid, trip, status, status_at, miles, dep_utc FROM segments WHERE id = ?1";
 static const char SQL_SEGMENT_STATUS_SET[] =
 	"UPDATE segments SET status = ?2, status_at = ?3 WHERE rid = ?1";
-/* Add (or, for a correction, take back) one flown leg for every member on
- * the trip; year-to-date figures only when the leg departed this year. */
-static const char SQL_CREDIT_FLOWN[] =
-	"UPDATE customers SET lifetime_miles = max(0, lifetime_miles + ?2 * ?3),"
-	" lifetime_flights = max(0, lifetime_flights + ?2),"
-	" ytd_miles = max(0, ytd_miles + ?4 * ?2 * ?3),"
-	" ytd_segments = max(0, ytd_segments + ?4 * ?2)"
-	" WHERE id IN (SELECT customer_id FROM passengers WHERE trip = ?1 AND customer_id IS NOT NULL)";
-
 enum irm_status records_put_segment_status(struct cache *c, const struct segment_status *ss,
 					   enum put_outcome *out, struct irm_err *e)
 {
@@ -517,17 +620,5 @@ enum irm_status records_put_segment_status(struct cache *c, const struct segment
 		return s;
 
 	int sign = (ss->status == SEG_FLOWN) - (old == SEG_FLOWN);
-	if (!sign)
-		return IRM_OK;
-	int y_dep, y_now, m, d;
-	date_to_ymd((int32_t)(dep / 86400 - (dep % 86400 < 0)), &y_dep, &m, &d);
-	int64_t now = clock_now();
-	date_to_ymd((int32_t)(now / 86400 - (now % 86400 < 0)), &y_now, &m, &d);
-	if (!(st = cache_stmt(c, SQL_CREDIT_FLOWN, e)))
-		return IRM_ECACHE;
-	sqlite3_bind_int64(st, 1, trip);
-	sqlite3_bind_int(st, 2, sign);
-	sqlite3_bind_int(st, 3, miles);
-	sqlite3_bind_int(st, 4, y_dep == y_now);
-	return step_done(c, st, "crediting a flown leg", e);
+	return sign ? credit_flown(c, trip, sign, miles, dep, e) : IRM_OK;
 }

@@ -406,6 +406,14 @@ static enum irm_status by_keys(struct cache *c, const char *q, struct cands *cs,
 			key[nd] = '\0';
 			s = by_range(c, SQL_PHONE_EQ, SQL_PHONE_SUFFIX, key, cs, MATCH_PHONE, 960, 900, e);
 		}
+		/* A booking reference may be all digits too. */
+		if (s == IRM_OK && nd == len && len >= 5 && len <= 8) {
+			sqlite3_stmt *st = cache_stmt(c, SQL_PNR, e);
+			if (!st)
+				return IRM_ECACHE;
+			sqlite3_bind_text(st, 1, digits, -1, SQLITE_STATIC);
+			s = collect(c, st, cs, MATCH_PNR, 980, e);
+		}
 		return s;
 	}
 	if (has_space || nalnum != len || len < 3)
@@ -737,7 +745,9 @@ static enum irm_status load_hits(struct cache *c, struct cands *cs, size_t limit
 		h->email = arena_strdup(&out->arena, (const char *)sqlite3_column_text(st, 2));
 		h->phone = arena_strdup(&out->arena, (const char *)sqlite3_column_text(st, 3));
 		const char *home = (const char *)sqlite3_column_text(st, 4);
-		snprintf(h->home_airport, sizeof h->home_airport, "%s", home ? home : "");
+		if (home && strlen(home) == 3 && isupper((unsigned char)home[0]) &&
+		    isupper((unsigned char)home[1]) && isupper((unsigned char)home[2]))
+			memcpy(h->home_airport, home, 4);
 		sqlite3_reset(st);
 		h->name = arena_strdup(&out->arena, k->name);
 		h->tier = k->tier;

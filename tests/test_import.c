@@ -138,6 +138,23 @@ static void test_bad_line_changes_nothing(void **state)
 	assert_non_null(strstr(e.msg, "in.jsonl:2: "));
 	assert_int_equal(fingerprint(), before);
 
+	/* A NUL byte never splices two lines into one record. */
+	{
+		char path[4200];
+		snprintf(path, sizeof path, "%s/in.jsonl", dir);
+		FILE *f = fopen(path, "wb");
+		static const char nul_line[] = "{\"kind\":\"customer\",\"data\":{\"id\":\"C7\",\"name\":\"Ev\0junk\n"
+					       "il\"}}\n";
+		fwrite(nul_line, 1, sizeof nul_line - 1, f);
+		fclose(f);
+		struct cache *c;
+		assert_int_equal(cache_open(db_path, 0, &c, &e), IRM_OK);
+		assert_int_equal(import_file(c, path, &st, &e), IRM_EINPUT);
+		cache_close(&c);
+		assert_non_null(strstr(e.msg, "in.jsonl:1: a NUL byte"));
+		assert_int_equal(fingerprint(), before);
+	}
+
 	/* Invalid UTF-8. */
 	assert_int_equal(import_text("{\"kind\":\"customer\",\"data\":{\"id\":\"C3\",\"name\":\"\xff\xfe\"}}\n",
 				     &st, &e), IRM_EINPUT);
@@ -167,7 +184,7 @@ static void test_versions(void **state)
 	assert_int_equal(st.updated, 1);
 	assert_int_equal(import_text(nov, &st, &e), IRM_OK);
 	assert_int_equal(st.updated, 1);
-	assert_int_equal(query_ll("SELECT version FROM customers WHERE id = 'C9'"), 4);
+	assert_int_equal(query_ll("SELECT version FROM customers WHERE id = 'C9'"), 3);
 	assert_int_equal(import_text(nov, &st, &e), IRM_OK);
 	assert_int_equal(st.unchanged, 1);
 
@@ -212,6 +229,51 @@ static void test_segment_status_credits_miles(void **state)
 	assert_int_equal(import_text("\n{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S404\","
 				     "\"status\":\"flown\"}}\n", &st, &e), IRM_EINPUT);
 	assert_non_null(strstr(e.msg, "in.jsonl:2: segment_id: unknown segment 'S404'"));
+}
+
+static void test_trip_resent_credits_once(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	/* Flown by an event, then the booking is resent (as booked, and with a
+	 * changed hotel): the event's status stands, nothing is credited twice. */
+	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1 FLOWN_S1, &st, &e), IRM_OK);
+	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
+	char *resent = strdup(TRIP_T1);
+	char *nights = strstr(resent, "\"nights\":2");
+	nights[9] = '3';
+	char both[4096];
+	snprintf(both, sizeof both, "%s%s", resent, FLOWN_S1);
+	assert_int_equal(import_text(both, &st, &e), IRM_OK);
+	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
+	assert_int_equal(query_ll("SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1403);
+	assert_int_equal(query_ll("SELECT status = 'flown' FROM segments WHERE id = 'S1'"), 1);
+
+	/* A booking resent with the leg now flown (no event) credits it. */
+	char *status;
+	assert_int_equal(import_text("{\"kind\":\"customer\",\"data\":{\"id\":\"C2\",\"name\":\"Two\","
+				     "\"lifetime_miles\":10}}\n", &st, &e), IRM_OK);
+	char *t2 = strdup(TRIP_T1);
+	/* the same trip under another id, for C2, booked first */
+	t2[strstr(t2, "\"T1\"") - t2 + 2] = '2';
+	t2[strstr(t2, "\"S1\"") - t2 + 2] = '2';
+	t2[strstr(t2, "\"C1\"") - t2 + 2] = '2';
+	t2[strstr(t2, "{\"C1\"") - t2 + 3] = '2';
+	assert_int_equal(import_text(t2, &st, &e), IRM_OK);
+	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 10);
+	status = strstr(t2, "\"status\":\"booked\"");
+	memcpy(status, "\"status\":\"flown\" ", 17);
+	if (import_text(t2, &st, &e) != IRM_OK)
+		fail_msg("%s", e.msg);
+	assert_int_equal(st.updated, 1);
+	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 1034);
+	assert_int_equal(import_text(t2, &st, &e), IRM_OK);
+	assert_int_equal(st.unchanged, 1);
+	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 1034);
+	free(resent);
+	free(t2);
 }
 
 static void test_segment_of_another_trip(void **state)
@@ -288,6 +350,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_line_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_segment_status_credits_miles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trip_resent_credits_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_segment_of_another_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trip_update_replaces_parts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_line_refused, setup, teardown),

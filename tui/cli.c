@@ -70,6 +70,19 @@ enum irm_status cli_print_json(json_t *v)
 	return IRM_OK;
 }
 
+json_t *cli_json_str(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (!j) {
+		char *safe = utf8_sanitize(s);
+		j = json_string(safe);
+		free(safe);
+	}
+	return j ? j : json_string("");
+}
+
 void cli_put(FILE *f, const char *s)
 {
 	char *safe = utf8_sanitize(s ? s : "");

@@ -24,6 +24,10 @@ bool cli_parse_long(const char *s, long min, long max, long *out);
 /* Print a JSON value on stdout, one document, then a newline. */
 enum irm_status cli_print_json(json_t *v);
 
+/* A JSON string of outside text, never NULL: text that is not valid UTF-8
+ * (which jansson refuses) has its bad bytes replaced; NULL gives null. */
+json_t *cli_json_str(const char *s);
+
 /* Write outside text to f with nothing that could act on a terminal. */
 void cli_put(FILE *f, const char *s);
 /* The same, padded with spaces or cut with "…" to exactly `width` columns. */

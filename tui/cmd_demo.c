@@ -152,6 +152,14 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 		err_set(&e, IRM_EUSAGE, "%s exists; irm demo writes a new cache (--force replaces it)", out);
 		return cli_fail(&e);
 	}
+	/* Flights keep local times: without the time zone database every
+	 * offset would silently be zero and the same seed give other data. */
+	int32_t probe;
+	if (!tz_offset("America/Denver", 0, &probe)) {
+		err_set(&e, IRM_EUSAGE, "no time zone database (install tzdata, or set TZDIR)");
+		return cli_fail(&e);
+	}
+
 	/* Built under a temporary name and renamed when complete, so that an
 	 * interrupted demo never leaves a half-written cache at `out`. */
 	char tmp[4200];

@@ -9,13 +9,13 @@
 static json_t *hit_json(const struct search_hit *h)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_string(h->id));
-	json_object_set_new(o, "member", h->member ? json_string(h->member) : json_null());
-	json_object_set_new(o, "name", json_string(h->name));
+	json_object_set_new(o, "id", cli_json_str(h->id));
+	json_object_set_new(o, "member", cli_json_str(h->member));
+	json_object_set_new(o, "name", cli_json_str(h->name));
 	json_object_set_new(o, "tier", json_string(model_tier_name(h->tier)));
 	json_object_set_new(o, "home_airport", h->home_airport[0] ? json_string(h->home_airport) : json_null());
-	json_object_set_new(o, "email", h->email ? json_string(h->email) : json_null());
-	json_object_set_new(o, "phone", h->phone ? json_string(h->phone) : json_null());
+	json_object_set_new(o, "email", cli_json_str(h->email));
+	json_object_set_new(o, "phone", cli_json_str(h->phone));
 	json_object_set_new(o, "lifetime_miles", json_integer(h->lifetime_miles));
 	json_object_set_new(o, "alerts", json_integer(h->alerts));
 	json_object_set_new(o, "match", json_string(search_match_name(h->match)));

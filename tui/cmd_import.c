@@ -1,7 +1,10 @@
 /* cmd_import.c — `irm import FILE|-`: JSON lines into the cache, all or
  * nothing. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "import.h"
@@ -30,6 +33,10 @@ static enum irm_status run_import(struct cli *cli, int argc, char **argv)
 	struct cache *c;
 	struct import_stats st;
 	const char *path = argv[optind];
+	if (strcmp(path, "-") != 0 && access(path, R_OK) != 0) {
+		err_set(&e, IRM_EUSAGE, "%s: %s", path, strerror(errno));
+		return cli_fail(&e);
+	}
 	if (cli_open_cache(cli, CACHE_CREATE, &c, &e) != IRM_OK)
 		return cli_fail(&e);
 	enum irm_status s = import_file(c, path, &st, &e);

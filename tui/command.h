@@ -11,6 +11,8 @@
 
 struct cli {
 	const char *db_path;        /* --db, or NULL for the default */
+	const char *config_path;    /* --config, or NULL for the default */
+	const char *as;             /* --as NAME: who acts, or NULL */
 	const char *prog;           /* "irm" */
 };
 

@@ -1,6 +1,7 @@
 /* main.c — the irm program: global options, then one command from the
  * table in commands.c. */
 #include <locale.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,18 @@ static void out_of_memory(void)
 	fwrite(msg, 1, sizeof msg - 1, stderr);
 }
 
-/* Take global options (--db PATH, --db=PATH) out of argv, wherever they
- * stand before "--". Returns the new argc, or -1 on a usage error. */
+/* The options every command takes, wherever they stand before "--". */
+static const struct global_option {
+	const char *name;           /* "--db" */
+	size_t offset;              /* where in struct cli the value goes */
+} globals[] = {
+	{ "--db", offsetof(struct cli, db_path) },
+	{ "--config", offsetof(struct cli, config_path) },
+	{ "--as", offsetof(struct cli, as) },
+};
+
+/* Take global options (--db PATH, --db=PATH, …) out of argv. Returns the
+ * new argc, or -1 on a usage error. */
 static int take_globals(struct cli *cli, int argc, char **argv)
 {
 	int out = 1;
@@ -28,17 +39,26 @@ static int take_globals(struct cli *cli, int argc, char **argv)
 				argv[out++] = argv[i++];
 			break;
 		}
-		if (strcmp(argv[i], "--db") == 0) {
-			if (i + 1 >= argc) {
-				fputs("irm: --db needs a path\n", stderr);
-				return -1;
+		const struct global_option *g = NULL;
+		const char *value = NULL;
+		for (size_t k = 0; k < sizeof globals / sizeof globals[0] && !g; k++) {
+			size_t n = strlen(globals[k].name);
+			if (strcmp(argv[i], globals[k].name) == 0) {
+				g = &globals[k];
+				if (i + 1 >= argc) {
+					fprintf(stderr, "irm: %s needs a value\n", g->name);
+					return -1;
+				}
+				value = argv[++i];
+			} else if (strncmp(argv[i], globals[k].name, n) == 0 && argv[i][n] == '=') {
+				g = &globals[k];
+				value = argv[i] + n + 1;
 			}
-			cli->db_path = argv[++i];
-		} else if (strncmp(argv[i], "--db=", 5) == 0) {
-			cli->db_path = argv[i] + 5;
-		} else {
-			argv[out++] = argv[i];
 		}
+		if (g)
+			*(const char **)((char *)cli + g->offset) = value;
+		else
+			argv[out++] = argv[i];
 	}
 	argv[out] = NULL;
 	return out;
@@ -53,9 +73,6 @@ int main(int argc, char **argv)
 	mem_set_oom_handler(out_of_memory);
 	if ((argc = take_globals(&cli, argc, argv)) < 0)
 		return IRM_EUSAGE;
-	if (clock_init(&e) != IRM_OK)
-		return cli_fail(&e);
-
 	const char *name = argc > 1 ? argv[1] : "help";
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
 		name = "help";
@@ -68,6 +85,9 @@ int main(int argc, char **argv)
 		fputs("' (see 'irm --help')\n", stderr);
 		return IRM_EUSAGE;
 	}
+	/* Help never depends on the clock; every other command does. */
+	if (cmd != &cmd_help && cmd != &cmd_version && clock_init(&e) != IRM_OK)
+		return cli_fail(&e);
 	int sub_argc = argc > 1 ? argc - 1 : 1;
 	char **sub_argv = argc > 1 ? argv + 1 : (char *[]){ (char *)"help", NULL };
 	enum irm_status s = cmd->run(&cli, sub_argc, sub_argv);
