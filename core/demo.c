@@ -2,9 +2,9 @@
  *
  * Every generated customer draws from its own PRNG stream (xoshiro256**,
  * seeded by splitmix64 from the run's seed and the customer number), so a
- * customer does not depend on how many came before it; ids, member numbers
- * and PNRs come from counters through keyed permutations, so they are
- * unique. A customer's trips are planned first (intent, dates, lead time),
+ * customer does not depend on how many came before it; ids, member numbers,
+ * phone numbers and PNRs come from counters through keyed permutations, so
+ * they are unique. A customer's trips are planned first (intent, dates, lead time),
  * then built into buffers that are reused for every customer, accounted
  * (flown miles, year to date), and emitted after the customer record.
  *
@@ -177,8 +177,9 @@ struct country {
 	const char *cc;
 	enum region region;
 	const char *homes;          /* home airports with weights */
-	const char *phone;          /* E.164 prefixes (NULL: +1 555-01xx) */
-	int digits;                 /* random digits after the prefix */
+	const char *phone;          /* E.164 prefixes (NULL: +1 AREA 555 XXXX) */
+	int digits;                 /* digits after the prefix, at least 7: the
+				     * last 7 number the customer (make_phone) */
 };
 
 /* The countries customers live in. "US" first. */
@@ -188,7 +189,7 @@ static const struct country countries[] = {
 		      "LAS:2 BNA:1 MCO:2 TPA:1 RDU:1 STL:1 MCI:1 MSY:1 SJC:1 SMF:1 IND:1 "
 		      "CLE:1 PIT:1 CMH:1", NULL, 0 },
 	{ "CA", R_AM, "YYZ:4 YVR:3 YUL:3 YYC:2", NULL, 0 },
-	{ "GB", R_EU, "LHR:5 LGW:2 MAN:2 EDI:1", "+447700900", 3 },
+	{ "GB", R_EU, "LHR:5 LGW:2 MAN:2 EDI:1", "+4474 +4475 +4477 +4478 +4479", 8 },
 	{ "IE", R_EU, "DUB", "+35385 +35386 +35387", 7 },
 	{ "AU", R_AP, "SYD:3 MEL:2 BNE:1", "+614", 8 },
 	{ "ES", R_EU, "MAD:4 BCN:3", "+346", 8 },
@@ -250,7 +251,8 @@ static const int culture_abroad_w[DEMO_CULTURE_COUNT] = {
 	[DEMO_IN] = 6, [DEMO_NG] = 3,
 };
 
-/* US and Canadian area codes by home airport; numbers are 555-01xx. */
+/* US and Canadian area codes by home airport, then of the smaller US
+ * airports; numbers are AREA 555 XXXX (make_phone). No code twice. */
 static const struct {
 	const char iata[4];
 	const char *codes[2];
@@ -330,6 +332,11 @@ static const char *const seed_pnrs[] = {
 	"K7Q2ZX", "F4N8TB", "J2W6QD", "L9C3VR", "Q5H7MZ", "T8B2KX", "W3R9PL", "Y6D4GN",
 	"B7K3QT", "C9M5WX", "G2P8RJ", "H6T4LZ", "N3V7DB", "R8Z2FK", "S5X9QM",
 };
+
+/* Reserved for the seed stories, never produced for generated customers:
+ * all are +1 AREA 555 XXXX, and no generated North American number ends in
+ * the XXXX of one of them. */
+static const char *const seed_phones[] = { "+13035550142", "+13125550187" };
 
 /* --- the generator's state ------------------------------------------------ */
 
@@ -413,8 +420,13 @@ struct gen {
 	struct wlist homes[N_COUNTRIES], culture_countries[DEMO_CULTURE_COUNT];
 	int dale_home;
 	/* keys of the permutations */
-	uint32_t pnr_key[2], member_key[2];
+	uint32_t pnr_key[2], member_key[2], phone_key[2];
 	uint32_t reserved_pnr[LEN(seed_pnrs)];
+	/* phones: the seed stories' XXXX (ascending), spare area codes */
+	uint32_t reserved_line[LEN(seed_phones)];
+	int n_reserved_line;
+	uint16_t spare_area[800];
+	int n_spare_area;
 	long next_trip, next_seg;
 	/* colleagues */
 	struct {
@@ -692,6 +704,72 @@ static void index_airports(struct gen *g)
 	free(k);
 }
 
+/* Whether a North American area code may be given to customers once the
+ * codes of their home are used up: a geographic-looking code (NXX, X not 9)
+ * outside the table above, the Caribbean and the Pacific territories, and
+ * not one kept for services (N00, N11, 5YY and 8YY, 37X, 96X, 52X, 88X,
+ * 456, 622, 710). */
+static bool spare_area_ok(unsigned a)
+{
+	static const unsigned elsewhere[] = {
+		242, 246, 264, 268, 284, 340, 345, 441, 473, 649, 658, 664, 670, 671,
+		684, 721, 758, 767, 784, 787, 809, 829, 849, 868, 869, 876, 939,
+		456, 622, 710,
+	};
+	unsigned d1 = a / 100, d2 = a / 10 % 10, d3 = a % 10;
+	char code[4];
+
+	if (d1 < 2 || d2 == 9 || (d2 == d3 && (d2 <= 1 || d1 == 5 || d1 == 8)) ||
+	    (d1 == 3 && d2 == 7) || (d1 == 9 && d2 == 6) || (d1 == 5 && d2 == 2) ||
+	    (d1 == 8 && d2 == 8))
+		return false;
+	for (size_t i = 0; i < LEN(elsewhere); i++)
+		if (a == elsewhere[i])
+			return false;
+	snprintf(code, sizeof code, "%03u", a);
+	for (size_t i = 0; i < LEN(area_codes); i++)
+		if (!strcmp(area_codes[i].codes[0], code) || !strcmp(area_codes[i].codes[1], code))
+			return false;
+	for (size_t i = 0; i < LEN(other_area_codes); i++)
+		if (!strcmp(other_area_codes[i], code))
+			return false;
+	return true;
+}
+
+/* The seed stories' XXXX, ascending, and the spare area codes in an order
+ * of the run's own. */
+static void phones_init(struct gen *g, uint64_t *x)
+{
+	g->n_reserved_line = 0;
+	for (size_t i = 0; i < LEN(seed_phones); i++) {
+		uint32_t v = (uint32_t)strtoul(seed_phones[i] + strlen(seed_phones[i]) - 4, NULL, 10);
+		int j = g->n_reserved_line;
+
+		for (int k = 0; k < g->n_reserved_line; k++)
+			if (g->reserved_line[k] == v)
+				j = -1;
+		if (j < 0)
+			continue;
+		while (j > 0 && g->reserved_line[j - 1] > v) {
+			g->reserved_line[j] = g->reserved_line[j - 1];
+			j--;
+		}
+		g->reserved_line[j] = v;
+		g->n_reserved_line++;
+	}
+	g->n_spare_area = 0;
+	for (unsigned a = 200; a < 1000 && g->n_spare_area < (int)LEN(g->spare_area); a++)
+		if (spare_area_ok(a))
+			g->spare_area[g->n_spare_area++] = (uint16_t)a;
+	for (int i = g->n_spare_area - 1; i > 0; i--) {
+		int j = (int)(splitmix64(x) % (uint64_t)(i + 1));
+		uint16_t t = g->spare_area[i];
+
+		g->spare_area[i] = g->spare_area[j];
+		g->spare_area[j] = t;
+	}
+}
+
 static bool gen_init(struct gen *g, const struct demo_opts *o, const struct demo_sink *sink)
 {
 	uint64_t x;
@@ -758,6 +836,9 @@ static bool gen_init(struct gen *g, const struct demo_opts *o, const struct demo
 	g->pnr_key[1] = (uint32_t)splitmix64(&x);
 	g->member_key[0] = (uint32_t)splitmix64(&x);
 	g->member_key[1] = (uint32_t)splitmix64(&x);
+	g->phone_key[0] = (uint32_t)splitmix64(&x);
+	g->phone_key[1] = (uint32_t)splitmix64(&x);
+	phones_init(g, &x);
 	for (size_t i = 0; i < LEN(seed_pnrs); i++) {
 		uint32_t v = 0;
 
@@ -1123,6 +1204,68 @@ static const char *make_email(struct gen *g, const struct cust *cu)
 	return pool_printf(g, "%s%ld@example.%s", h, cu->n, tld[rng_below(&g->r, LEN(tld))]);
 }
 
+/* A keyed permutation of [0, 2^14). */
+static uint32_t perm14(uint32_t x, const uint32_t k[2])
+{
+	const uint32_t m = 0x3fffu;
+
+	x = (x ^ k[0]) & m;
+	x = (x * 0x2c5du) & m;
+	x ^= x >> 7;
+	x = (x + k[1]) & m;
+	x = (x * 0x1a3bu) & m;
+	x ^= x >> 6;
+	return x;
+}
+
+static bool reserved_line(const struct gen *g, uint32_t x)
+{
+	for (int i = 0; i < g->n_reserved_line; i++)
+		if (x == g->reserved_line[i])
+			return true;
+	return false;
+}
+
+/* The XXXX of slot r of a block (r < 10000 - n_reserved_line): the r-th
+ * number of [0, 10000) outside the seed stories' XXXX, moved by cycle
+ * walking a permutation within that set, so a bijection onto it. */
+static uint32_t phone_line(const struct gen *g, uint32_t r)
+{
+	uint32_t x = r;
+
+	for (int i = 0; i < g->n_reserved_line; i++)
+		x += x >= g->reserved_line[i];
+	do
+		x = perm14(x, g->phone_key);
+	while (x >= 10000u || reserved_line(g, x));
+	return x;
+}
+
+/* The last seven digits of a phone outside North America: a bijection of
+ * the customer number (modulo 10^7). */
+static uint32_t phone_tail(const struct gen *g, long n)
+{
+	uint32_t x = (uint32_t)(n % 10000000L);
+
+	do
+		x = perm24(x, g->phone_key);
+	while (x >= 10000000u);
+	return x;
+}
+
+/* A phone number unique to customer n (up to about 5,300,000 customers).
+ *
+ * North America: +1 AREA 555 XXXX. Customer numbers fall in blocks of
+ * 10000 - n_reserved_line; within a block the XXXX is a bijection of the
+ * slot, so two customers of one block never share it, and the area codes
+ * of different blocks never meet. Blocks 0 and 1 use the codes of the home
+ * (codes[0] or codes[1] by the parity of block + slot, so both appear from
+ * the start; one of six codes of the smaller airports, each six for one
+ * parity); later blocks use one spare code each, whoever's home.
+ *
+ * Elsewhere: a prefix of the country, then random digits, then seven digits
+ * that are a bijection of the customer number: equal phones would mean the
+ * same customer. */
 static const char *make_phone(struct gen *g, const struct cust *cu)
 {
 	const struct country *c = &countries[cu->country];
@@ -1130,14 +1273,27 @@ static const char *make_phone(struct gen *g, const struct cust *cu)
 	size_t n;
 
 	if (!c->phone) {
+		uint32_t per = 10000u - (uint32_t)g->n_reserved_line;
+		long block = cu->n / (long)per;
+		uint32_t r = (uint32_t)(cu->n % (long)per);
+		char spare[8];
 		const char *area = NULL;
 
-		for (size_t i = 0; i < LEN(area_codes); i++)
-			if (!memcmp(area_codes[i].iata, g->ap[cu->home]->iata, 3))
-				area = area_codes[i].codes[rng_below(&g->r, 2)];
-		if (!area)
-			area = other_area_codes[rng_below(&g->r, LEN(other_area_codes))];
-		return pool_printf(g, "+1%s55501%02u", area, rng_below(&g->r, 100));
+		if (block < 2) {
+			int half = (int)((block + (long)r) & 1);
+			uint32_t each = LEN(other_area_codes) / 2;
+
+			for (size_t i = 0; i < LEN(area_codes); i++)
+				if (!memcmp(area_codes[i].iata, g->ap[cu->home]->iata, 3))
+					area = area_codes[i].codes[half];
+			if (!area)
+				area = other_area_codes[(uint32_t)half * each + rng_below(&g->r, each)];
+		} else {
+			snprintf(spare, sizeof spare, "%03u",
+				 (unsigned)g->spare_area[(block - 2) % g->n_spare_area]);
+			area = spare;
+		}
+		return pool_printf(g, "+1%s555%04u", area, (unsigned)phone_line(g, r));
 	}
 	{
 		/* one of the space-separated prefixes */
@@ -1154,9 +1310,9 @@ static const char *make_phone(struct gen *g, const struct cust *cu)
 			n = 20;
 		memcpy(buf, p, n);
 	}
-	for (int i = 0; i < c->digits && n + 1 < sizeof buf; i++)
+	for (int i = 0; i < c->digits - 7 && n + 1 < sizeof buf; i++)
 		buf[n++] = (char)('0' + rng_below(&g->r, 10));
-	buf[n] = '\0';
+	snprintf(buf + n, sizeof buf - n, "%07u", (unsigned)phone_tail(g, cu->n));
 	return pool_str(g, buf);
 }
 
@@ -2107,7 +2263,7 @@ static int seed_dale(struct gen *g)
 {
 	struct customer c = {
 		.id = "C1", .member = "MP7000001", .name = "Dale Brewer",
-		.email = "dale.brewer@example.com", .phone = "+13035550142",
+		.email = "dale.brewer@example.com", .phone = seed_phones[0],
 		.home_airport = "DEN", .tier = TIER_PLATINUM, .lifetime_miles = 998976,
 		.lifetime_flights = 1650, .ytd_miles = 82000, .ytd_segments = 96,
 		.recognition = REC_PUBLIC,
@@ -2206,7 +2362,7 @@ static int seed_priya(struct gen *g)
 {
 	struct customer c = {
 		.id = "C2", .member = "MP7000002", .name = "Priya Raman",
-		.email = "priya.raman@example.com", .phone = "+13125550187",
+		.email = "priya.raman@example.com", .phone = seed_phones[1],
 		.home_airport = "ORD", .lifetime_miles = 494600, .lifetime_flights = 512,
 		.ytd_miles = 58400, .ytd_segments = 61, .recognition = REC_QUIET,
 	};

@@ -382,6 +382,32 @@ static void test_cache_unusable(void **state)
 	run_free(&r);
 }
 
+static void test_configuration_file(void **state)
+{
+	char path[4200];
+	(void)state;
+	snprintf(path, sizeof path, "%s/bad.conf", dir);
+	write_file(path, "# rules\n[milestone flights]\nthresholds = 500 100\n");
+	struct run r = IRM("--db", db, "--config", path, "find", "dale");
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "bad.conf:3: thresholds"));
+	run_free(&r);
+	write_file(path, "[milestones]\nlookbak_days = 3\n");
+	setenv("IRM_CONFIG", path, 1);
+	r = IRM("--db", db, "find", "dale");
+	unsetenv("IRM_CONFIG");
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "bad.conf:2: unknown key 'lookbak_days'"));
+	run_free(&r);
+	write_file(path, "[console]\nuser = ana\n[milestones]\nlookback_days = 10\n");
+	r = IRM("--db", db, "--config", path, "find", "dale");
+	assert_int_equal(r.status, 0);
+	run_free(&r);
+	r = IRM("--db", db, "--config", "/nonexistent/irm.conf", "find", "dale");
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+}
+
 static void test_help_and_version(void **state)
 {
 	(void)state;
@@ -515,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_import_all_or_nothing),
 		cmocka_unit_test(test_escape_codes_never_reach_the_terminal),
 		cmocka_unit_test(test_cache_unusable),
+		cmocka_unit_test(test_configuration_file),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_demo_files),
 		cmocka_unit_test(test_man_page_examples),

@@ -124,6 +124,9 @@ struct check {
 	/* ids, for uniqueness */
 	char **ids;
 	size_t n_ids, cap_ids;
+	/* every customer's phone, for uniqueness */
+	char **phones;
+	size_t n_phones, cap_phones;
 	/* patterns */
 	long n_intent[INTENT_COUNT];
 	double lead_sum[INTENT_COUNT];
@@ -282,6 +285,16 @@ static int on_customer(void *ctx, const struct customer *c)
 			flag(k, "%s: email not plain ASCII: %s", c->id, c->email);
 	if (!c->phone || c->phone[0] != '+' || c->phone[1] == '0' || !all_digits(c->phone + 1, 8, 15))
 		flag(k, "%s: phone %s", c->id, c->phone);
+	/* North America: +1, an area code (NXX, X not 9), the fictional 555 */
+	else if (c->phone[1] == '1' &&
+		 (strlen(c->phone) != 12 || c->phone[2] < '2' || c->phone[3] == '9' ||
+		  strncmp(c->phone + 5, "555", 3)))
+		flag(k, "%s: phone %s", c->id, c->phone);
+	if (k->n_phones == k->cap_phones) {
+		k->cap_phones = k->cap_phones ? k->cap_phones * 2 : 1024;
+		k->phones = xrealloc(k->phones, k->cap_phones * sizeof *k->phones);
+	}
+	k->phones[k->n_phones++] = xstrdup(c->phone ? c->phone : "(null)");
 	if (!airports_find(c->home_airport))
 		flag(k, "%s: home airport %s", c->id, c->home_airport);
 	if (c->tier != tier_earned(&tier_default_rules, c->ytd_miles, c->ytd_segments))
@@ -568,6 +581,9 @@ static void check_free(struct check *k)
 	for (size_t i = 0; i < k->n_ids; i++)
 		free(k->ids[i]);
 	free(k->ids);
+	for (size_t i = 0; i < k->n_phones; i++)
+		free(k->phones[i]);
+	free(k->phones);
 	free(k->who);
 	free(k->kept_c);
 	free(k->kept_t);
@@ -939,6 +955,43 @@ static void test_patterns(void **state)
 	check_free(&k);
 }
 
+/* The default demo (20,000 customers): every phone once, and none of the
+ * generated ones is a seed story's. */
+static void test_phones_unique(void **state)
+{
+	static const char *const seed_phones[] = { "+13035550142", "+13125550187" };
+	struct check k;
+	int64_t now = parse_time(NOW_NOV);
+	long customers = 20000, nanp = 0;
+
+	(void)state;
+	check_init(&k, customers, now, false);
+	assert_int_equal(run(&k, 1, customers, now), 0);
+	if (k.failures)
+		fprintf(stderr, "%ld failures, first: %s\n", k.failures, k.first_failure);
+	assert_int_equal(k.failures, 0);
+	assert_int_equal(k.n_phones, customers);
+	/* customers come in order: C1 Dale, C2 Priya */
+	assert_string_equal(k.phones[0], seed_phones[0]);
+	assert_string_equal(k.phones[1], seed_phones[1]);
+	for (size_t i = 2; i < k.n_phones; i++) {
+		for (size_t j = 0; j < sizeof seed_phones / sizeof seed_phones[0]; j++)
+			if (!strcmp(k.phones[i], seed_phones[j]))
+				flag(&k, "C%zu has the seed story's phone %s", i + 1, k.phones[i]);
+		nanp += !strncmp(k.phones[i], "+1", 2);
+	}
+	qsort(k.phones, k.n_phones, sizeof *k.phones, cmp_str);
+	for (size_t i = 1; i < k.n_phones; i++)
+		if (!strcmp(k.phones[i - 1], k.phones[i]))
+			flag(&k, "phone %s repeated", k.phones[i]);
+	if (k.failures)
+		fprintf(stderr, "%ld failures, first: %s\n", k.failures, k.first_failure);
+	assert_int_equal(k.failures, 0);
+	/* most live in North America, so the test covers its numbers */
+	assert_true(nanp > customers / 2);
+	check_free(&k);
+}
+
 static void test_sink_stops(void **state)
 {
 	struct check k;
@@ -980,6 +1033,7 @@ int main(void)
 		cmocka_unit_test(test_seed_story_in_summer),
 		cmocka_unit_test(test_integrity),
 		cmocka_unit_test(test_patterns),
+		cmocka_unit_test(test_phones_unique),
 		cmocka_unit_test(test_sink_stops),
 		cmocka_unit_test(test_handle),
 	};

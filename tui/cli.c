@@ -7,8 +7,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "text.h"
 #include "utf8.h"
+
+enum irm_status cli_load_config(struct cli *cli, struct irm_err *e)
+{
+	struct conf conf;
+	const char *user = NULL;
+	enum irm_status s = config_load(cli->config_path, &conf, e);
+
+	if (s != IRM_OK)
+		return s;
+	rules_default(&cli->rules);
+	s = rules_configure(&cli->rules, &conf, e);
+	if (s == IRM_OK)
+		s = conf_get_str(&conf, "console", "user", &user, e);
+	if (s == IRM_OK)
+		conf_get(&conf, "console", "role");  /* the console reads it */
+	if (s == IRM_OK)
+		s = conf_check_unused(&conf, e);
+	if (s == IRM_OK && !cli->as) {
+		static char who[128];
+		const char *env = getenv("IRM_USER");
+		if (user)
+			snprintf(who, sizeof who, "%s", user);
+		else if (env && *env)
+			snprintf(who, sizeof who, "%s", env);
+		else if ((env = getenv("USER")) && *env)
+			snprintf(who, sizeof who, "%s", env);
+		else
+			snprintf(who, sizeof who, "unknown");
+		cli->as = who;
+	}
+	conf_free(&conf);
+	return s;
+}
 
 enum irm_status cli_open_cache(struct cli *cli, unsigned flags, struct cache **out,
 			       struct irm_err *e)

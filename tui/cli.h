@@ -11,6 +11,11 @@
 #include "command.h"
 #include "status.h"
 
+/* Read irm.conf (--config, $IRM_CONFIG or the default path): the milestone
+ * rules and tiers, and who acts when --as is not given. A setting that is
+ * wrong or unknown is refused with FILE:LINE: reason (IRM_EINPUT). */
+enum irm_status cli_load_config(struct cli *cli, struct irm_err *e);
+
 /* Open the cache named by --db, $IRM_DB or the default path. */
 enum irm_status cli_open_cache(struct cli *cli, unsigned flags, struct cache **out,
 			       struct irm_err *e);

@@ -7,13 +7,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "alert.h"
+#include "rules.h"
 #include "status.h"
 
 struct cli {
 	const char *db_path;        /* --db, or NULL for the default */
 	const char *config_path;    /* --config, or NULL for the default */
-	const char *as;             /* --as NAME: who acts, or NULL */
+	const char *as;             /* who acts: --as, [console] user, $IRM_USER, $USER */
 	const char *prog;           /* "irm" */
+	struct rules rules;         /* the milestone rules, defaults + irm.conf */
 };
 
 struct command {
@@ -28,5 +31,14 @@ extern const struct command *const commands[];
 const struct command *commands_find(const char *name);
 
 extern const struct command cmd_demo, cmd_find, cmd_help, cmd_import, cmd_show, cmd_version;
+extern const struct command cmd_alerts, cmd_ack, cmd_done, cmd_dismiss, cmd_assign, cmd_note;
+
+/* Shared by the commands that act (cmd_alerts.c): who acts — --as NAME,
+ * else $IRM_USER, else $USER, else "unknown" — and applying an action to
+ * one alert, printing the result (or why not) and returning the status. */
+const char *cmd_alerts_user(const struct cli *cli);
+enum irm_status cmd_alerts_act(const struct command *cmd, struct cli *cli, const char *alert_id,
+			       enum alert_event ev, enum alert_action action, const char *text,
+			       const char *assignee, bool json);
 
 #endif

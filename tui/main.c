@@ -86,7 +86,8 @@ int main(int argc, char **argv)
 		return IRM_EUSAGE;
 	}
 	/* Help never depends on the clock; every other command does. */
-	if (cmd != &cmd_help && cmd != &cmd_version && clock_init(&e) != IRM_OK)
+	if (cmd != &cmd_help && cmd != &cmd_version &&
+	    (clock_init(&e) != IRM_OK || cli_load_config(&cli, &e) != IRM_OK))
 		return cli_fail(&e);
 	int sub_argc = argc > 1 ? argc - 1 : 1;
 	char **sub_argv = argc > 1 ? argv + 1 : (char *[]){ (char *)"help", NULL };
