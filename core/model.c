@@ -2,6 +2,8 @@
  * their case-insensitive parsers. */
 #include "model.h"
 
+#include "mem.h"
+
 #include <stddef.h>
 
 static const char *const tier_names[TIER_COUNT] = {
@@ -161,4 +163,49 @@ bool model_intent_parse(const char *s, enum intent *out)
 	if (out)
 		*out = (enum intent)i;
 	return true;
+}
+
+/* --- deep copies ----------------------------------------------------------- */
+
+void model_customer_copy(struct arena *a, struct customer *dst, const struct customer *src)
+{
+	*dst = *src;
+	dst->id = arena_strdup(a, src->id);
+	dst->member = arena_strdup(a, src->member);
+	dst->name = arena_strdup(a, src->name);
+	dst->email = arena_strdup(a, src->email);
+	dst->phone = arena_strdup(a, src->phone);
+}
+
+void model_trip_copy(struct arena *a, struct trip *dst, const struct trip *src)
+{
+	*dst = *src;
+	dst->id = arena_strdup(a, src->id);
+	dst->pnr = arena_strdup(a, src->pnr);
+	dst->corporate_code = arena_strdup(a, src->corporate_code);
+	dst->passengers = arena_alloc(a, (src->n_passengers + 1) * sizeof *dst->passengers);
+	for (size_t i = 0; i < src->n_passengers; i++) {
+		dst->passengers[i] = src->passengers[i];
+		dst->passengers[i].customer_id = arena_strdup(a, src->passengers[i].customer_id);
+		dst->passengers[i].name = arena_strdup(a, src->passengers[i].name);
+	}
+	dst->segments = arena_alloc(a, (src->n_segments + 1) * sizeof *dst->segments);
+	for (size_t i = 0; i < src->n_segments; i++) {
+		struct segment *d = &dst->segments[i];
+		const struct segment *g = &src->segments[i];
+		*d = *g;
+		d->id = arena_strdup(a, g->id);
+		d->carrier = arena_strdup(a, g->carrier);
+		d->flight = arena_strdup(a, g->flight);
+		d->seats = g->n_seats ? arena_alloc(a, g->n_seats * sizeof *d->seats) : NULL;
+		for (size_t k = 0; k < g->n_seats; k++) {
+			d->seats[k].passenger = arena_strdup(a, g->seats[k].passenger);
+			d->seats[k].seat = arena_strdup(a, g->seats[k].seat);
+		}
+	}
+	dst->hotels = src->n_hotels ? arena_alloc(a, src->n_hotels * sizeof *dst->hotels) : NULL;
+	for (size_t i = 0; i < src->n_hotels; i++) {
+		dst->hotels[i] = src->hotels[i];
+		dst->hotels[i].name = arena_strdup(a, src->hotels[i].name);
+	}
 }

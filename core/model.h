@@ -94,6 +94,11 @@ struct segment_status {
 	bool has_at;
 };
 
+struct arena;
+/* Deep copies into an arena: every string and array the record points to. */
+void model_customer_copy(struct arena *a, struct customer *dst, const struct customer *src);
+void model_trip_copy(struct arena *a, struct trip *dst, const struct trip *src);
+
 /* Names as on the wire ("platinum" is accepted as "Platinum" on input). */
 const char *model_tier_name(enum tier t);              /* "Platinum" */
 const char *model_recognition_name(enum recognition r);/* "public" */

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "engine.h"
 #include "mem.h"
 #include "record.h"
 #include "records.h"
@@ -16,16 +18,32 @@
 /* A longer line is refused rather than read into memory whole. */
 enum { IMPORT_MAX_LINE = 4 * 1024 * 1024 };
 
+/* Put one record; note whose alerts it may move in `touched`. */
 static enum irm_status put_record(struct cache *c, const struct record *r, enum put_outcome *o,
-				  struct irm_err *e)
+				  struct engine_set *touched, struct irm_err *e)
 {
+	enum irm_status s;
+
 	switch (r->kind) {
 	case RECORD_CUSTOMER:
-		return records_put_customer(c, &r->u.customer, o, e);
+		s = records_put_customer(c, &r->u.customer, o, e);
+		if (s == IRM_OK && *o != PUT_UNCHANGED && *o != PUT_STALE)
+			engine_set_add(touched, r->u.customer.id);
+		return s;
 	case RECORD_TRIP:
-		return records_put_trip(c, &r->u.trip, o, e);
+		/* Members before and after: one taken off the trip loses its
+		 * projections, one put on may gain some. */
+		if ((s = records_trip_members(c, r->u.trip.id, touched, e)) != IRM_OK)
+			return s;
+		s = records_put_trip(c, &r->u.trip, o, e);
+		for (size_t i = 0; s == IRM_OK && i < r->u.trip.n_passengers; i++)
+			engine_set_add(touched, r->u.trip.passengers[i].customer_id);
+		return s;
 	case RECORD_SEGMENT_STATUS:
-		return records_put_segment_status(c, &r->u.status, o, e);
+		s = records_put_segment_status(c, &r->u.status, o, e);
+		if (s == IRM_OK && *o == PUT_UPDATED)
+			s = records_segment_members(c, r->u.status.segment_id, touched, e);
+		return s;
 	}
 	return err_set(e, IRM_EINPUT, "kind: unknown record kind");
 }
@@ -81,8 +99,10 @@ static bool blank(const char *s, size_t n)
 }
 
 enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
-			      struct import_stats *st, struct irm_err *e)
+			      const struct rules *rules, struct import_stats *st,
+			      struct irm_err *e)
 {
+	struct engine_set touched = { 0 };
 	struct import_stats local = { 0 };
 	struct arena arena = { 0 };
 	char *line = NULL;
@@ -113,7 +133,7 @@ enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
 		enum put_outcome outcome;
 		s = record_parse(line, (size_t)len, &arena, &rec, e);
 		if (s == IRM_OK)
-			s = put_record(c, &rec, &outcome, e);
+			s = put_record(c, &rec, &outcome, &touched, e);
 		arena_free(&arena);
 		if (s != IRM_OK) {
 			err_prefix(e, "%s:%ld", name, lineno);
@@ -125,6 +145,9 @@ enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
 	if (s == IRM_OK && ferror(f))
 		s = err_set(e, IRM_EINPUT, "%s: read error: %s", name, strerror(errno));
 	free(line);
+	if (s == IRM_OK && rules)
+		s = engine_run_set(c, rules, &touched, clock_now(), e);
+	engine_set_free(&touched);
 	if (s == IRM_OK)
 		s = cache_commit(c, e);
 	if (s != IRM_OK) {
@@ -134,15 +157,15 @@ enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
 	return s;
 }
 
-enum irm_status import_file(struct cache *c, const char *path, struct import_stats *st,
-			    struct irm_err *e)
+enum irm_status import_file(struct cache *c, const char *path, const struct rules *rules,
+			    struct import_stats *st, struct irm_err *e)
 {
 	if (strcmp(path, "-") == 0)
-		return import_stream(c, stdin, "<stdin>", st, e);
+		return import_stream(c, stdin, "<stdin>", rules, st, e);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return err_set(e, IRM_EUSAGE, "%s: %s", path, strerror(errno));
-	enum irm_status s = import_stream(c, f, path, st, e);
+	enum irm_status s = import_stream(c, f, path, rules, st, e);
 	fclose(f);
 	return s;
 }

@@ -2,24 +2,28 @@
  *
  * Every line is parsed and validated (core/record.c) and applied inside one
  * transaction; the first bad line rolls everything back and is reported as
- * "FILE:LINE: FIELD: what is wrong". */
+ * "FILE:LINE: FIELD: what is wrong". With rules, the milestone engine then
+ * runs for every customer the file touched, in the same transaction: the
+ * records and the alerts they raise, move or withdraw commit together. */
 #ifndef IRM_IMPORT_H
 #define IRM_IMPORT_H
 
 #include <stdio.h>
 
 #include "cache.h"
+#include "rules.h"
 
 struct import_stats {
 	long lines;                 /* records read (blank lines not counted) */
 	long added, updated, unchanged, stale;
 };
 
-/* path "-" reads standard input. */
-enum irm_status import_file(struct cache *c, const char *path, struct import_stats *st,
-			    struct irm_err *e);
+/* path "-" reads standard input; rules NULL runs no engine. */
+enum irm_status import_file(struct cache *c, const char *path, const struct rules *rules,
+			    struct import_stats *st, struct irm_err *e);
 /* `name` is what messages call the stream. */
 enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
-			      struct import_stats *st, struct irm_err *e);
+			      const struct rules *rules, struct import_stats *st,
+			      struct irm_err *e);
 
 #endif

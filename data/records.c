@@ -622,3 +622,39 @@ enum irm_status records_put_segment_status(struct cache *c, const struct segment
 	int sign = (ss->status == SEG_FLOWN) - (old == SEG_FLOWN);
 	return sign ? credit_flown(c, trip, sign, miles, dep, e) : IRM_OK;
 }
+
+/* --- who a change touches ------------------------------------------------- */
+
+static const char SQL_TRIP_MEMBERS[] =
+	"SELECT p.customer_id FROM passengers p JOIN trips t ON t.rid = p.trip"
+	" WHERE t.id = ?1 AND p.customer_id IS NOT NULL";
+static const char SQL_SEGMENT_MEMBERS[] =
+	"SELECT p.customer_id FROM passengers p JOIN segments s ON s.trip = p.trip"
+	" WHERE s.id = ?1 AND p.customer_id IS NOT NULL";
+
+static enum irm_status members(struct cache *c, const char *sql, const char *key,
+			       struct engine_set *set, struct irm_err *e)
+{
+	sqlite3_stmt *st = cache_stmt(c, sql, e);
+	int rc;
+
+	if (!st)
+		return IRM_ECACHE;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		engine_set_add(set, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IRM_OK : cache_sql_error(c, e, "finding a trip's members");
+}
+
+enum irm_status records_trip_members(struct cache *c, const char *trip_id,
+				     struct engine_set *set, struct irm_err *e)
+{
+	return members(c, SQL_TRIP_MEMBERS, trip_id, set, e);
+}
+
+enum irm_status records_segment_members(struct cache *c, const char *segment_id,
+					struct engine_set *set, struct irm_err *e)
+{
+	return members(c, SQL_SEGMENT_MEMBERS, segment_id, set, e);
+}

@@ -8,6 +8,7 @@
 #define IRM_RECORDS_H
 
 #include "cache.h"
+#include "engine.h"
 #include "model.h"
 
 enum put_outcome { PUT_ADDED, PUT_UPDATED, PUT_UNCHANGED, PUT_STALE };
@@ -21,5 +22,12 @@ enum irm_status records_put_trip(struct cache *c, const struct trip *t,
  * a change older than the one applied (by `at`) is stale. */
 enum irm_status records_put_segment_status(struct cache *c, const struct segment_status *s,
 					   enum put_outcome *out, struct irm_err *e);
+
+/* The members on a trip (by trip id), or on the trip holding a segment (by
+ * segment id), added to `set`: whose alerts a change may move. */
+enum irm_status records_trip_members(struct cache *c, const char *trip_id,
+				     struct engine_set *set, struct irm_err *e);
+enum irm_status records_segment_members(struct cache *c, const char *segment_id,
+					struct engine_set *set, struct irm_err *e);
 
 #endif

@@ -193,6 +193,12 @@ const char *const schema_steps[] = {
 	"  term TEXT NOT NULL,"
 	"  PRIMARY KEY(del, term)"
 	") WITHOUT ROWID;",
+
+	/* 1 → 2: how an alert was closed (done: the action taken; dismissed:
+	 * the reason), and alerts by the leg they name (a flight's passengers). */
+	"ALTER TABLE alerts ADD COLUMN action TEXT;"
+	"ALTER TABLE alerts ADD COLUMN reason TEXT;"
+	"CREATE INDEX alerts_segment ON alerts(segment_id) WHERE segment_id IS NOT NULL;",
 };
 
 const int schema_n_steps = (int)(sizeof schema_steps / sizeof schema_steps[0]);

@@ -7,9 +7,11 @@
 #include "clock.h"
 #include "context.h"
 #include "import.h"
+#include "rules.h"
 
 static char *dir;
 static char db_path[4200];
+static struct rules rules;
 
 #define CUSTOMER_C1 \
 	"{\"kind\":\"customer\",\"data\":{\"id\":\"C1\",\"member\":\"MP1000001\",\"name\":\"José Müller\"," \
@@ -32,6 +34,7 @@ static int setup(void **state)
 	dir = tmpdir_make();
 	snprintf(db_path, sizeof db_path, "%s/cache.db", dir);
 	clock_pin(1795338000); /* 2026-11-22T09:00:00Z */
+	rules_default(&rules);
 	return dir ? 0 : -1;
 }
 
@@ -49,7 +52,7 @@ static enum irm_status import_text(const char *text, struct import_stats *st, st
 	snprintf(path, sizeof path, "%s/in.jsonl", dir);
 	write_file(path, text);
 	assert_int_equal(cache_open(db_path, CACHE_CREATE, &c, e), IRM_OK);
-	enum irm_status s = import_file(c, path, st, e);
+	enum irm_status s = import_file(c, path, &rules, st, e);
 	cache_close(&c);
 	return s;
 }
@@ -149,7 +152,7 @@ static void test_bad_line_changes_nothing(void **state)
 		fclose(f);
 		struct cache *c;
 		assert_int_equal(cache_open(db_path, 0, &c, &e), IRM_OK);
-		assert_int_equal(import_file(c, path, &st, &e), IRM_EINPUT);
+		assert_int_equal(import_file(c, path, &rules, &st, &e), IRM_EINPUT);
 		cache_close(&c);
 		assert_non_null(strstr(e.msg, "in.jsonl:1: a NUL byte"));
 		assert_int_equal(fingerprint(), before);
@@ -276,6 +279,51 @@ static void test_trip_resent_credits_once(void **state)
 	free(t2);
 }
 
+static void test_engine_runs_in_the_import(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	/* Booked: the millionth mile is projected onto S1. */
+	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
+	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
+				  " AND state = 'projected' AND segment_id = 'S1'"), 1);
+	/* His birthday (22 Nov) is today too. */
+	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE id = 'A-C1-birthday-2026'"), 1);
+	long long alerts = query_ll("SELECT count(*) FROM alerts");
+
+	/* The same file again: nothing new. */
+	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
+	assert_int_equal(query_ll("SELECT count(*) FROM alerts"), alerts);
+	assert_int_equal(query_ll("SELECT count(*) FROM alert_history"), alerts);
+
+	/* Flown: crossed, pending, with its history. */
+	assert_int_equal(import_text(FLOWN_S1, &st, &e), IRM_OK);
+	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
+				  " AND state = 'pending'"), 1);
+	assert_int_equal(query_ll("SELECT count(*) FROM alert_history WHERE alert_id ="
+				  " 'A-C1-lifetime_miles-1000000'"), 2);
+}
+
+static void test_cancelled_leg_withdraws(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
+	assert_int_equal(import_text("{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+				     "\"status\":\"cancelled\"}}\n", &st, &e), IRM_OK);
+	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
+				  " AND state = 'withdrawn'"), 1);
+	/* A bad line later in a file takes its alerts back with it. */
+	long long before = query_ll("SELECT count(*) FROM alert_history");
+	assert_int_equal(import_text("{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+				     "\"status\":\"booked\"}}\n{\"kind\":\"oops\"}\n", &st, &e), IRM_EINPUT);
+	assert_int_equal(query_ll("SELECT count(*) FROM alert_history"), before);
+}
+
 static void test_segment_of_another_trip(void **state)
 {
 	struct import_stats st;
@@ -351,6 +399,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_segment_status_credits_miles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trip_resent_credits_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_engine_runs_in_the_import, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancelled_leg_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_segment_of_another_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trip_update_replaces_parts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_line_refused, setup, teardown),

@@ -46,7 +46,7 @@ static int setup(void **state)
 	if (cache_open(path, CACHE_CREATE, &cache, &e) != IRM_OK)
 		return -1;
 	snprintf(path, sizeof path, "%s/in.jsonl", dir);
-	if (import_file(cache, path, &st, &e) != IRM_OK) {
+	if (import_file(cache, path, NULL, &st, &e) != IRM_OK) {
 		fprintf(stderr, "%s\n", e.msg);
 		return -1;
 	}

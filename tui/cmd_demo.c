@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,16 +14,41 @@
 #include "cli.h"
 #include "clock.h"
 #include "demo.h"
+#include "engine.h"
+#include "mem.h"
 #include "records.h"
 #include "search.h"
 #include "tz.h"
 
+/* The generator gives a customer, then the trips they booked; each
+ * customer's trips are kept (copied) until the next customer comes, then
+ * the milestone engine runs on them, so the demo holds its alerts — the
+ * seed story's projected millionth mile among them. */
 struct demo_run {
 	struct cache *cache;
+	const struct rules *rules;
+	int64_t now;
 	FILE *truth;
 	struct irm_err *e;
 	long customers, trips, segments;
+	struct arena arena;         /* the current customer and their trips */
+	struct customer current;
+	bool have_current;
+	struct trip *held;
+	size_t n_held, cap_held;
 };
+
+static int flush_customer(struct demo_run *r)
+{
+	int rc = 0;
+	if (r->have_current)
+		rc = engine_apply(r->cache, r->rules, &r->current, r->held, r->n_held, r->now, true,
+				  r->e) != IRM_OK;
+	arena_free(&r->arena);
+	r->have_current = false;
+	r->n_held = 0;
+	return rc;
+}
 
 static int32_t zone_offset(void *ctx, const char *zone, int64_t utc)
 {
@@ -34,8 +60,20 @@ static int32_t zone_offset(void *ctx, const char *zone, int64_t utc)
 static int on_customer(void *ctx, const struct customer *cu)
 {
 	struct demo_run *r = ctx;
+	if (flush_customer(r))
+		return 1;
 	r->customers++;
+	model_customer_copy(&r->arena, &r->current, cu);
+	r->have_current = true;
 	return records_put_customer(r->cache, cu, NULL, r->e) != IRM_OK;
+}
+
+static bool on_trip_of(const struct trip *t, const char *customer_id)
+{
+	for (size_t i = 0; i < t->n_passengers; i++)
+		if (t->passengers[i].customer_id && strcmp(t->passengers[i].customer_id, customer_id) == 0)
+			return true;
+	return false;
 }
 
 static int on_trip(void *ctx, const struct trip *t, enum intent truth)
@@ -50,6 +88,13 @@ static int on_trip(void *ctx, const struct trip *t, enum intent truth)
 	/* Ids from the generator are plain ASCII: no JSON escaping needed. */
 	fprintf(r->truth, "{\"trip_id\":\"%s\",\"customer_id\":\"%s\",\"true_intent\":\"%s\"}\n",
 		t->id, who ? who : "", model_intent_name(truth));
+	if (r->have_current && on_trip_of(t, r->current.id)) {
+		if (r->n_held == r->cap_held) {
+			r->cap_held = r->cap_held ? r->cap_held * 2 : 16;
+			r->held = xrealloc(r->held, r->cap_held * sizeof *r->held);
+		}
+		model_trip_copy(&r->arena, &r->held[r->n_held++], t);
+	}
 	return records_put_trip(r->cache, t, NULL, r->e) != IRM_OK;
 }
 
@@ -168,7 +213,7 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 		return cli_fail(&e);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct demo_run run = { .e = &e };
+	struct demo_run run = { .e = &e, .rules = &cli->rules, .now = clock_now() };
 	if (cache_open(tmp, CACHE_CREATE | CACHE_BULK, &run.cache, &e) != IRM_OK)
 		return cli_fail(&e);
 	char truth_tmp[4300];
@@ -186,8 +231,10 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 	};
 	struct demo_sink sink = { .ctx = &run, .customer = on_customer, .trip = on_trip };
 	enum irm_status s = cache_begin(run.cache, &e);
-	if (s == IRM_OK && demo_generate(&o, &sink) != 0)
+	if (s == IRM_OK && (demo_generate(&o, &sink) != 0 || flush_customer(&run) != 0))
 		s = e.status != IRM_OK ? e.status : IRM_ECACHE;
+	arena_free(&run.arena);
+	free(run.held);
 	if (s == IRM_OK)
 		s = cache_bulk_finish(run.cache, &e);
 	if (s == IRM_OK)

@@ -39,7 +39,7 @@ static enum irm_status run_import(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_open_cache(cli, CACHE_CREATE, &c, &e) != IRM_OK)
 		return cli_fail(&e);
-	enum irm_status s = import_file(c, path, &st, &e);
+	enum irm_status s = import_file(c, path, &cli->rules, &st, &e);
 	cache_close(&c);
 	if (s != IRM_OK) {
 		cli_fail(&e);

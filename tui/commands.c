@@ -4,7 +4,8 @@
 #include "command.h"
 
 const struct command *const commands[] = {
-	&cmd_find, &cmd_show, &cmd_import, &cmd_demo, &cmd_help, &cmd_version, NULL,
+	&cmd_find, &cmd_show, &cmd_alerts, &cmd_ack, &cmd_done, &cmd_dismiss, &cmd_assign,
+	&cmd_note, &cmd_import, &cmd_demo, &cmd_help, &cmd_version, NULL,
 };
 
 const struct command *commands_find(const char *name)

@@ -1,0 +1,330 @@
+/* cmd_alerts.c — `irm alerts`: the queue of recognition alerts, filtered;
+ * and what the commands that act on an alert share (ack, done, dismiss,
+ * assign): who acts, applying the action, printing the result. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts.h"
+#include "cli.h"
+#include "clock.h"
+
+const char *cmd_alerts_user(const struct cli *cli)
+{
+	/* cli_load_config() settled it: --as, [console] user, $IRM_USER, $USER. */
+	return cli->as && *cli->as ? cli->as : "unknown";
+}
+
+static json_t *time_utc_json(int64_t utc)
+{
+	char buf[26];
+	date_format_time((struct irm_time){ .utc = utc, .off_min = 0 }, buf);
+	return json_string(buf);
+}
+
+static json_t *leg_json(const struct alert_leg *g)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", cli_json_str(g->id));
+	json_object_set_new(o, "carrier", cli_json_str(g->known ? g->carrier : NULL));
+	json_object_set_new(o, "flight", cli_json_str(g->known ? g->flight : NULL));
+	json_object_set_new(o, "origin", cli_json_str(g->known ? g->origin : NULL));
+	json_object_set_new(o, "destination", cli_json_str(g->known ? g->destination : NULL));
+	if (g->known) {
+		char dep[26];
+		date_format_time(g->departure, dep);
+		json_object_set_new(o, "departure", json_string(dep));
+	} else {
+		json_object_set_new(o, "departure", json_null());
+	}
+	return o;
+}
+
+static json_t *alert_json(const struct alert_item *a)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", cli_json_str(a->id));
+	json_object_set_new(o, "customer_id", cli_json_str(a->customer_id));
+	json_object_set_new(o, "customer_name", cli_json_str(a->customer_name));
+	json_object_set_new(o, "kind", cli_json_str(a->kind));
+	json_object_set_new(o, "threshold", a->threshold >= 0 ? json_integer(a->threshold) : json_null());
+	json_object_set_new(o, "state", json_string(alert_state_name(a->state)));
+	json_object_set_new(o, "segment", a->has_segment ? leg_json(&a->segment) : json_null());
+	json_object_set_new(o, "title", cli_json_str(a->title));
+	json_object_set_new(o, "message", cli_json_str(a->message));
+	json_object_set_new(o, "priority", json_integer(a->priority));
+	json_object_set_new(o, "due_at", a->has_due ? time_utc_json(a->due_utc) : json_null());
+	json_object_set_new(o, "assigned_to", cli_json_str(a->assigned_to));
+	json_object_set_new(o, "action", a->has_action ? json_string(alert_action_name(a->action))
+						       : json_null());
+	json_object_set_new(o, "reason", cli_json_str(a->reason));
+	json_object_set_new(o, "created_at", time_utc_json(a->created_utc));
+	json_object_set_new(o, "updated_at", time_utc_json(a->updated_utc));
+	json_t *h = json_array();
+	for (size_t i = 0; i < a->n_history; i++) {
+		const struct alert_history_entry *x = &a->history[i];
+		json_t *r = json_object();
+		json_object_set_new(r, "who", cli_json_str(x->who));
+		json_object_set_new(r, "at", time_utc_json(x->at_utc));
+		json_object_set_new(r, "from", x->has_from ? json_string(alert_state_name(x->from))
+							   : json_null());
+		json_object_set_new(r, "to", json_string(alert_state_name(x->to)));
+		json_object_set_new(r, "note", cli_json_str(x->note));
+		json_array_append_new(h, r);
+	}
+	json_object_set_new(o, "history", h);
+	return o;
+}
+
+/* "2026-11-22 15:15Z" */
+static void due_text(int64_t utc, char buf[static 24])
+{
+	char iso[26];
+	date_format_time((struct irm_time){ .utc = utc, .off_min = 0 }, iso);
+	snprintf(buf, 24, "%.10s %.5sZ", iso, iso + 11);
+}
+
+/* One line: id, state, priority, due, customer, leg, title, owner. */
+static void alert_print(const struct alert_item *a, int64_t now)
+{
+	char due[24] = "–", leg[96] = "–";
+
+	cli_put_cols(stdout, a->id, 32);
+	printf("  %-12s P%d  ", alert_state_name(a->state), a->priority);
+	if (a->has_due)
+		due_text(a->due_utc, due);
+	printf("%-17s%s  ", due, a->has_due && a->due_utc < now && alert_state_open(a->state)
+	       ? "!" : " ");
+	cli_put_cols(stdout, a->customer_name ? a->customer_name : a->customer_id, 20);
+	fputs("  ", stdout);
+	if (a->has_segment && a->segment.known) {
+		char day[11];
+		date_format(date_local_day(a->segment.departure), day);
+		snprintf(leg, sizeof leg, "%s%s %s→%s %s", a->segment.carrier ? a->segment.carrier : "",
+			 a->segment.flight ? a->segment.flight : "", a->segment.origin,
+			 a->segment.destination, day + 5);
+	} else if (a->has_segment) {
+		snprintf(leg, sizeof leg, "%s", a->segment.id);
+	}
+	cli_put_cols(stdout, leg, 22);
+	fputs("  ", stdout);
+	cli_put(stdout, a->title ? a->title : a->kind);
+	if (a->assigned_to) {
+		fputs("  → ", stdout);
+		cli_put(stdout, a->assigned_to);
+	}
+	fputc('\n', stdout);
+}
+
+enum irm_status cmd_alerts_act(const struct command *cmd, struct cli *cli, const char *alert_id,
+			       enum alert_event ev, enum alert_action action, const char *text,
+			       const char *assignee, bool json)
+{
+	struct irm_err e = { 0 };
+	struct alert_act_result r;
+	struct cache *c;
+	const char *who = cmd_alerts_user(cli);
+
+	if (cli_open_cache(cli, 0, &c, &e) != IRM_OK)
+		return cli_fail(&e);
+	enum irm_status s = alerts_act(c, alert_id, ev, who, action, text, assignee, clock_now(),
+				       &r, &e);
+	if (s != IRM_OK) {
+		cache_close(&c);
+		if (json && r.closed_already) {
+			json_t *o = json_object();
+			json_object_set_new(o, "error", json_string("conflict"));
+			json_object_set_new(o, "alert_id", cli_json_str(alert_id));
+			json_object_set_new(o, "state", json_string(alert_state_name(r.closed_state)));
+			json_object_set_new(o, "by", cli_json_str(r.closed_by));
+			json_object_set_new(o, "at", time_utc_json(r.closed_at));
+			json_object_set_new(o, "how", cli_json_str(r.closed_how));
+			cli_print_json(o);
+		}
+		if (s == IRM_EUSAGE)
+			return cli_usage(cmd, "%s", e.msg);
+		return cli_fail(&e);
+	}
+
+	struct alert_filter f = { .id = alert_id };
+	struct alert_list l;
+	s = alerts_list(c, &f, &l, &e);
+	cache_close(&c);
+	if (s != IRM_OK)
+		return cli_fail(&e);   /* applied and committed; only the read-back failed */
+	if (json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "from", json_string(alert_state_name(r.from)));
+		json_object_set_new(o, "to", json_string(alert_state_name(r.to)));
+		json_object_set_new(o, "by", cli_json_str(who));
+		json_object_set_new(o, "outbox_seq", json_integer(r.outbox_seq));
+		json_object_set_new(o, "alert", l.n ? alert_json(&l.v[0]) : json_null());
+		s = cli_print_json(o);
+	} else {
+		cli_put(stdout, alert_id);
+		if (ev == ALERT_EV_ASSIGN) {
+			fputs(": assigned to ", stdout);
+			cli_put(stdout, assignee);
+			printf(" (%s)", alert_state_name(r.to));
+		} else {
+			printf(": %s → %s", alert_state_name(r.from), alert_state_name(r.to));
+			if (ev == ALERT_EV_DONE)
+				printf(" (%s)", alert_action_name(action));
+		}
+		fputs(" by ", stdout);
+		cli_put(stdout, who);
+		fputc('\n', stdout);
+	}
+	alerts_list_free(&l);
+	return s;
+}
+
+/* "pending", "pending,acknowledged", "open" or "all" into a state mask. */
+static bool parse_states(const char *s, unsigned *mask)
+{
+	char word[32];
+	*mask = 0;
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		if (n == 0 || n >= sizeof word)
+			return false;
+		memcpy(word, s, n);
+		word[n] = '\0';
+		enum alert_state st;
+		if (strcmp(word, "open") == 0)
+			*mask |= ALERT_STATES_OPEN;
+		else if (strcmp(word, "all") == 0)
+			*mask |= (1u << ALERT_STATE_COUNT) - 1;
+		else if (alert_state_parse(word, &st))
+			*mask |= 1u << st;
+		else
+			return false;
+		s += n;
+		if (*s == ',' && !*++s)
+			return false;
+	}
+	return *mask != 0;
+}
+
+static bool flight_ok(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++) {
+		if (*s == ' ')
+			continue;
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+			return false;
+		n++;
+	}
+	return n >= 2 && n <= 12;
+}
+
+static enum irm_status run_alerts(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "customer", required_argument, NULL, 'c' },
+		{ "flight", required_argument, NULL, 'f' },
+		{ "date", required_argument, NULL, 'd' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct alert_filter f = { 0 };
+	bool json = false;
+	long limit;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "s:c:f:d:n:jh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			if (!parse_states(optarg, &f.states))
+				return cli_usage(&cmd_alerts, "--state: projected, pending, acknowledged, "
+						 "done, dismissed, withdrawn, open or all (or several, "
+						 "comma-separated), not '%s'", optarg);
+			break;
+		case 'c':
+			if (!*optarg)
+				return cli_usage(&cmd_alerts, "--customer: an id or member number");
+			f.customer = optarg;
+			break;
+		case 'f':
+			if (!flight_ok(optarg))
+				return cli_usage(&cmd_alerts, "--flight: carrier and number, like UA1234, "
+						 "not '%s'", optarg);
+			f.flight = optarg;
+			break;
+		case 'd':
+			if (!date_parse(optarg, &f.date))
+				return cli_usage(&cmd_alerts, "--date: a date YYYY-MM-DD, not '%s'", optarg);
+			f.has_date = true;
+			break;
+		case 'n':
+			if (!cli_parse_long(optarg, 1, 1000000, &limit))
+				return cli_usage(&cmd_alerts, "--limit: a number from 1 to 1000000, not '%s'",
+						 optarg);
+			f.limit = (size_t)limit;
+			break;
+		case 'j': json = true; break;
+		case 'h': printf("usage: irm alerts %s\n\n%s", cmd_alerts.usage, cmd_alerts.help); return IRM_OK;
+		default: return cli_usage(&cmd_alerts, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage(&cmd_alerts, "takes no arguments, only options");
+
+	struct irm_err e = { 0 };
+	struct cache *c;
+	struct alert_list l;
+	if (cli_open_cache(cli, 0, &c, &e) != IRM_OK)
+		return cli_fail(&e);
+	enum irm_status s = alerts_list(c, &f, &l, &e);
+	cache_close(&c);
+	if (s != IRM_OK)
+		return cli_fail(&e);
+	if (json) {
+		json_t *list = json_array();
+		for (size_t i = 0; i < l.n; i++)
+			json_array_append_new(list, alert_json(&l.v[i]));
+		s = cli_print_json(list);
+	} else {
+		int64_t now = clock_now();
+		for (size_t i = 0; i < l.n; i++)
+			alert_print(&l.v[i], now);
+		if (l.n == 0)
+			fputs("irm: no alerts match\n", stderr);
+	}
+	alerts_list_free(&l);
+	return s;
+}
+
+const struct command cmd_alerts = {
+	.name = "alerts",
+	.usage = "[--state S] [--customer ID] [--flight CARRIER+NUMBER] [--date YYYY-MM-DD]\n"
+		 "       [--limit N] [--json]",
+	.summary = "the queue of recognition alerts, by due time",
+	.help =
+	"Alerts by due time (none last), then priority, each on one line: id, state,\n"
+	"priority, due time in UTC (\"!\" when overdue and still open), customer, the\n"
+	"leg that crosses (flight, route, local date), title and owner.\n"
+	"\n"
+	"  --state S         projected, pending, acknowledged, done, dismissed,\n"
+	"                    withdrawn; \"open\" for the first three; \"all\"; or several,\n"
+	"                    comma-separated (\"pending,acknowledged\")\n"
+	"  --customer ID     one customer, by id or member number\n"
+	"  --flight UA1234   alerts on that flight (carrier and number)\n"
+	"  --date DATE       alerts on legs leaving that day (local date at the origin);\n"
+	"                    with --flight, one departure\n"
+	"  --limit N         at most N alerts\n"
+	"  --json            a JSON list; each alert has id, customer_id, customer_name,\n"
+	"                    kind (the rule), threshold (null when none), state,\n"
+	"                    segment {id, carrier, flight, origin, destination,\n"
+	"                    departure} (null when none), title, message, priority,\n"
+	"                    due_at, assigned_to, action, reason, created_at,\n"
+	"                    updated_at, history [{who, at, from, to, note}]\n"
+	"\n"
+	"An empty queue is not an error. Exit status 1 when --customer names nobody.\n",
+	.run = run_alerts,
+};
