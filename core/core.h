@@ -6,12 +6,16 @@
 #define IRM_CORE_H
 
 #include "airports.h"
+#include "alert.h"
+#include "conf.h"
 #include "date.h"
 #include "demo.h"
 #include "geo.h"
 #include "mem.h"
+#include "milestone.h"
 #include "model.h"
 #include "record.h"
+#include "rules.h"
 #include "status.h"
 #include "tier.h"
 #include "utf8.h"

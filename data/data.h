@@ -3,10 +3,14 @@
 #ifndef IRM_DATA_H
 #define IRM_DATA_H
 
+#include "alerts.h"
 #include "cache.h"
 #include "clock.h"
+#include "config.h"
 #include "context.h"
+#include "engine.h"
 #include "import.h"
+#include "notes.h"
 #include "records.h"
 #include "search.h"
 #include "tz.h"

@@ -37,8 +37,8 @@ const struct command cmd_ack = {
 	.help =
 	"Moves a pending (or, acting early, a projected) alert to acknowledged and\n"
 	"makes the acting user its owner. Applied to the cache and queued in the\n"
-	"outbox in one transaction. The acting user is --as NAME, else $IRM_USER,\n"
-	"else $USER.\n"
+	"outbox in one transaction. The acting user is --as NAME, else irm.conf's\n"
+	"[console] user, else $IRM_USER, else $USER.\n"
 	"\n"
 	"  --note TEXT   kept in the alert's history\n"
 	"  --json        {from, to, by, outbox_seq, alert} (alert as in irm alerts --json)\n"

@@ -85,7 +85,7 @@ const struct command cmd_note = {
 	.help =
 	"CUSTOMER is an id or a member number; the words after it are the note.\n"
 	"Written to the cache and queued in the outbox in one transaction, as\n"
-	"--as NAME, $IRM_USER or $USER.\n"
+	"--as NAME, [console] user, $IRM_USER or $USER.\n"
 	"\n"
 	"  --json   {id, customer_id, author, at, text, outbox_seq}\n"
 	"\n"
