@@ -2465,3 +2465,47 @@ int demo_generate(const struct demo_opts *o, const struct demo_sink *sink)
 	free(g);
 	return rc;
 }
+
+/* --- per-customer batches --------------------------------------------------- */
+
+int demo_batch_flush(struct demo_batch *b)
+{
+	int rc = 0;
+	if (b->have_current)
+		rc = b->done(b->ctx, &b->current, b->trips, b->n);
+	arena_free(&b->arena);
+	b->have_current = false;
+	b->n = 0;
+	return rc;
+}
+
+int demo_batch_customer(struct demo_batch *b, const struct customer *cu)
+{
+	int rc = demo_batch_flush(b);
+	model_customer_copy(&b->arena, &b->current, cu);
+	b->have_current = true;
+	return rc;
+}
+
+void demo_batch_trip(struct demo_batch *b, const struct trip *t)
+{
+	bool on = false;
+	if (!b->have_current)
+		return;
+	for (size_t i = 0; i < t->n_passengers && !on; i++)
+		on = t->passengers[i].customer_id && strcmp(t->passengers[i].customer_id, b->current.id) == 0;
+	if (!on)
+		return;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->trips = xrealloc(b->trips, b->cap * sizeof *b->trips);
+	}
+	model_trip_copy(&b->arena, &b->trips[b->n++], t);
+}
+
+void demo_batch_free(struct demo_batch *b)
+{
+	arena_free(&b->arena);
+	free(b->trips);
+	memset(b, 0, sizeof *b);
+}

@@ -17,7 +17,11 @@
 #ifndef IRM_DEMO_H
 #define IRM_DEMO_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "mem.h"
 
 #include "model.h"
 
@@ -47,5 +51,24 @@ struct demo_sink {
 /* 0 when done, the sink's value when it stopped, -1 if the airport table
  * lacks what the generator needs (DEN, US hubs and smaller US airports). */
 int demo_generate(const struct demo_opts *o, const struct demo_sink *sink);
+
+/* Gathering the stream per customer: feed it each customer and trip as the
+ * generator gives them; when the next customer comes (and at the end, with
+ * demo_batch_flush) `done` gets the previous customer with copies of the
+ * trips they are on. What engines need: one customer's whole history. */
+struct demo_batch {
+	int (*done)(void *ctx, const struct customer *cu, const struct trip *trips, size_t n);
+	void *ctx;
+	struct arena arena;         /* the current customer and their trips */
+	struct customer current;
+	bool have_current;
+	struct trip *trips;
+	size_t n, cap;
+};
+
+int demo_batch_customer(struct demo_batch *b, const struct customer *cu);
+void demo_batch_trip(struct demo_batch *b, const struct trip *t);
+int demo_batch_flush(struct demo_batch *b);
+void demo_batch_free(struct demo_batch *b);
 
 #endif

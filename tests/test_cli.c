@@ -241,6 +241,61 @@ static void test_show_json(void **state)
 	run_free(&r);
 }
 
+static void test_intent_in_show_and_eval(void **state)
+{
+	char truth[4300];
+	(void)state;
+	struct run r = IRM("--db", db, "show", "C1", "--json");
+	assert_int_equal(r.status, 0);
+	json_t *v = json_of(&r);
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(v, "trips"), i, t) {
+		json_t *in = json_object_get(t, "intent");
+		assert_non_null(json_string_value(json_object_get(in, "label")));
+		assert_true(json_is_number(json_object_get(in, "confidence")));
+		json_t *sc = json_object_get(in, "scores");
+		double sum = json_number_value(json_object_get(sc, "business")) +
+			     json_number_value(json_object_get(sc, "leisure")) +
+			     json_number_value(json_object_get(sc, "vfr"));
+		assert_true(sum > 0.99 && sum < 1.01);
+		assert_true(json_array_size(json_object_get(in, "reasons")) >= 1);
+		assert_non_null(json_string_value(json_object_get(t, "situation")));
+		if (strcmp(json_string_value(json_object_get(t, "id")), "T1") == 0) {
+			assert_string_equal(json_string_value(json_object_get(in, "label")), "business");
+			assert_string_equal(json_string_value(json_object_get(t, "situation")), "solo");
+		}
+	}
+	json_t *prof = json_object_get(v, "profile");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(prof, "vfr"), "cabin")), "Y");
+	assert_true(json_integer_value(json_object_get(json_object_get(prof, "vfr"), "trips")) >= 3);
+	json_decref(v);
+	run_free(&r);
+
+	snprintf(truth, sizeof truth, "%s.truth.jsonl", db);
+	r = IRM("--db", db, "intent", "--eval", truth, "--json");
+	assert_int_equal(r.status, 0);
+	v = json_of(&r);
+	assert_true(json_number_value(json_object_get(v, "accuracy")) >= 0.9);
+	assert_non_null(json_object_get(json_object_get(v, "confusion"), "vfr"));
+	json_decref(v);
+	run_free(&r);
+	r = IRM("--db", db, "intent", "--eval", truth);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "ccuracy"));
+	run_free(&r);
+	r = IRM("--db", db, "intent");
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+	char bad[4200];
+	snprintf(bad, sizeof bad, "%s/bad-truth.jsonl", dir);
+	write_file(bad, "{\"trip_id\":\"T1\",\"customer_id\":\"C1\",\"true_intent\":\"business\"}\nnot json\n");
+	r = IRM("--db", db, "intent", "--eval", bad);
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "bad-truth.jsonl:2"));
+	run_free(&r);
+}
+
 static void test_show_second_story(void **state)
 {
 	(void)state;
@@ -536,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_find_json),
 		cmocka_unit_test(test_find_text_and_statuses),
 		cmocka_unit_test(test_show_json),
+		cmocka_unit_test(test_intent_in_show_and_eval),
 		cmocka_unit_test(test_show_second_story),
 		cmocka_unit_test(test_show_text),
 		cmocka_unit_test(test_import_all_or_nothing),

@@ -20,7 +20,10 @@ enum irm_status cli_load_config(struct cli *cli, struct irm_err *e)
 	if (s != IRM_OK)
 		return s;
 	rules_default(&cli->rules);
+	cli->weights = intent_weights_default;
 	s = rules_configure(&cli->rules, &conf, e);
+	if (s == IRM_OK)
+		s = intent_configure(&cli->weights, &conf, e);
 	if (s == IRM_OK)
 		s = conf_get_str(&conf, "console", "user", &user, e);
 	if (s == IRM_OK)
@@ -96,12 +99,17 @@ enum irm_status cli_print_json(json_t *v)
 {
 	/* Every non-ASCII character escaped (\u00e9): the output is plain
 	 * ASCII, so no name can act on a terminal it is shown on, and the bytes
-	 * are the same whether stdout is a terminal or a pipe. */
-	int rc = json_dumpf(v, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+	 * are the same whether stdout is a terminal or a pipe. Built in memory
+	 * and written at once: jansson's stream writer goes a few bytes at a
+	 * time. Scores and confidences need no more than 4 significant digits. */
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(4));
 	json_decref(v);
-	if (rc != 0 || fputc('\n', stdout) == EOF)
+	if (!text)
 		return IRM_ECACHE;
-	return IRM_OK;
+	size_t len = strlen(text);
+	bool ok = fwrite(text, 1, len, stdout) == len && fputc('\n', stdout) != EOF;
+	free(text);
+	return ok ? IRM_OK : IRM_ECACHE;
 }
 
 json_t *cli_json_str(const char *s)

@@ -12,7 +12,7 @@
 #include "status.h"
 
 /* Read irm.conf (--config, $IRM_CONFIG or the default path): the milestone
- * rules and tiers, and who acts when --as is not given. A setting that is
+ * rules and tiers, the intent weights, and who acts when --as is not given. A setting that is
  * wrong or unknown is refused with FILE:LINE: reason (IRM_EINPUT). */
 enum irm_status cli_load_config(struct cli *cli, struct irm_err *e);
 

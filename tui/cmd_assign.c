@@ -37,7 +37,7 @@ const struct command cmd_assign = {
 	.help =
 	"Makes AGENT the owner of a projected, pending or acknowledged alert; its\n"
 	"state does not change. Applied to the cache and queued in the outbox in one\n"
-	"transaction, as --as NAME, $IRM_USER or $USER.\n"
+	"transaction, as --as NAME, [console] user, $IRM_USER or $USER.\n"
 	"\n"
 	"  --note TEXT   kept in the alert's history\n"
 	"  --json        {from, to, by, outbox_seq, alert}\n"

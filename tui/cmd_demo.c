@@ -31,23 +31,16 @@ struct demo_run {
 	FILE *truth;
 	struct irm_err *e;
 	long customers, trips, segments;
-	struct arena arena;         /* the current customer and their trips */
-	struct customer current;
-	bool have_current;
-	struct trip *held;
-	size_t n_held, cap_held;
+	struct demo_batch batch;    /* each customer's trips, for the engine */
 };
 
-static int flush_customer(struct demo_run *r)
+/* The milestone engine on one customer's whole history, as generated: the
+ * demo holds its alerts — the seed story's projected millionth mile among
+ * them. */
+static int customer_done(void *ctx, const struct customer *cu, const struct trip *trips, size_t n)
 {
-	int rc = 0;
-	if (r->have_current)
-		rc = engine_apply(r->cache, r->rules, &r->current, r->held, r->n_held, r->now, true,
-				  r->e) != IRM_OK;
-	arena_free(&r->arena);
-	r->have_current = false;
-	r->n_held = 0;
-	return rc;
+	struct demo_run *r = ctx;
+	return engine_apply(r->cache, r->rules, cu, trips, n, r->now, true, r->e) != IRM_OK;
 }
 
 static int32_t zone_offset(void *ctx, const char *zone, int64_t utc)
@@ -60,20 +53,10 @@ static int32_t zone_offset(void *ctx, const char *zone, int64_t utc)
 static int on_customer(void *ctx, const struct customer *cu)
 {
 	struct demo_run *r = ctx;
-	if (flush_customer(r))
+	if (demo_batch_customer(&r->batch, cu))
 		return 1;
 	r->customers++;
-	model_customer_copy(&r->arena, &r->current, cu);
-	r->have_current = true;
 	return records_put_customer(r->cache, cu, NULL, r->e) != IRM_OK;
-}
-
-static bool on_trip_of(const struct trip *t, const char *customer_id)
-{
-	for (size_t i = 0; i < t->n_passengers; i++)
-		if (t->passengers[i].customer_id && strcmp(t->passengers[i].customer_id, customer_id) == 0)
-			return true;
-	return false;
 }
 
 static int on_trip(void *ctx, const struct trip *t, enum intent truth)
@@ -88,13 +71,7 @@ static int on_trip(void *ctx, const struct trip *t, enum intent truth)
 	/* Ids from the generator are plain ASCII: no JSON escaping needed. */
 	fprintf(r->truth, "{\"trip_id\":\"%s\",\"customer_id\":\"%s\",\"true_intent\":\"%s\"}\n",
 		t->id, who ? who : "", model_intent_name(truth));
-	if (r->have_current && on_trip_of(t, r->current.id)) {
-		if (r->n_held == r->cap_held) {
-			r->cap_held = r->cap_held ? r->cap_held * 2 : 16;
-			r->held = xrealloc(r->held, r->cap_held * sizeof *r->held);
-		}
-		model_trip_copy(&r->arena, &r->held[r->n_held++], t);
-	}
+	demo_batch_trip(&r->batch, t);
 	return records_put_trip(r->cache, t, NULL, r->e) != IRM_OK;
 }
 
@@ -214,6 +191,8 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct demo_run run = { .e = &e, .rules = &cli->rules, .now = clock_now() };
+	run.batch.done = customer_done;
+	run.batch.ctx = &run;
 	if (cache_open(tmp, CACHE_CREATE | CACHE_BULK, &run.cache, &e) != IRM_OK)
 		return cli_fail(&e);
 	char truth_tmp[4300];
@@ -231,10 +210,9 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 	};
 	struct demo_sink sink = { .ctx = &run, .customer = on_customer, .trip = on_trip };
 	enum irm_status s = cache_begin(run.cache, &e);
-	if (s == IRM_OK && (demo_generate(&o, &sink) != 0 || flush_customer(&run) != 0))
+	if (s == IRM_OK && (demo_generate(&o, &sink) != 0 || demo_batch_flush(&run.batch) != 0))
 		s = e.status != IRM_OK ? e.status : IRM_ECACHE;
-	arena_free(&run.arena);
-	free(run.held);
+	demo_batch_free(&run.batch);
 	if (s == IRM_OK)
 		s = cache_bulk_finish(run.cache, &e);
 	if (s == IRM_OK)

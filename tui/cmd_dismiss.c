@@ -39,7 +39,7 @@ const struct command cmd_dismiss = {
 	.help =
 	"Closes a projected, pending or acknowledged alert without acting on it\n"
 	"(\"customer prefers no fuss\"). Applied to the cache and queued in the outbox\n"
-	"in one transaction, as --as NAME, $IRM_USER or $USER.\n"
+	"in one transaction, as --as NAME, [console] user, $IRM_USER or $USER.\n"
 	"\n"
 	"  --reason TEXT   why (required, not blank)\n"
 	"  --json          {from, to, by, outbox_seq, alert}; when someone was first,\n"

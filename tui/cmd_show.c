@@ -1,11 +1,14 @@
-/* cmd_show.c — `irm show ID|MEMBER`: a customer's full context. */
+/* cmd_show.c — `irm show ID|MEMBER`: a customer's full context, with the
+ * intent and situation of each trip and the profile by intent. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "clock.h"
 #include "context.h"
+#include "intent.h"
 #include "record.h"
 #include "tier.h"
 
@@ -60,17 +63,19 @@ static void route_text(const struct trip *t, char *buf, size_t size)
 	}
 }
 
-/* "solo", "2 adults", "2 adults, 2 children, 1 infant". */
-static void party_text(const struct trip *t, char *buf, size_t size)
+/* "solo", "couple", "family (2 adults, 2 children, 1 infant)",
+ * "colleagues (3 adults)". */
+static void party_text(const struct trip *t, enum situation sit, char *buf, size_t size)
 {
 	int n[AGE_COUNT] = { 0 };
 	for (size_t i = 0; i < t->n_passengers; i++)
 		n[t->passengers[i].age_band]++;
-	if (t->n_passengers == 1) {
-		snprintf(buf, size, "solo");
+	if (t->n_passengers <= 1 || sit == SIT_COUPLE) {
+		snprintf(buf, size, "%s", intent_situation_name(sit));
 		return;
 	}
-	snprintf(buf, size, "%d adult%s%s%.0d%s%s%.0d%s", n[AGE_ADULT], n[AGE_ADULT] == 1 ? "" : "s",
+	snprintf(buf, size, "%s (%d adult%s%s%.0d%s%s%.0d%s)", intent_situation_name(sit),
+		 n[AGE_ADULT], n[AGE_ADULT] == 1 ? "" : "s",
 		 n[AGE_CHILD] ? ", " : "", n[AGE_CHILD],
 		 n[AGE_CHILD] ? (n[AGE_CHILD] == 1 ? " child" : " children") : "",
 		 n[AGE_INFANT] ? ", " : "", n[AGE_INFANT],
@@ -85,16 +90,29 @@ static const char *seat_of(const struct segment *s, const char *customer_id)
 	return NULL;
 }
 
-static void print_trip(const struct trip *t, const struct customer *cu)
+/* "BUSINESS 86%" */
+static void intent_text(const struct intent_result *r, char *buf, size_t size)
 {
-	char day[16], route[256], party[64], buf[32];
+	char up[16];
+	const char *name = model_intent_name(r->label);
+	size_t i;
+	for (i = 0; name[i] && i + 1 < sizeof up; i++)
+		up[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 'a' + 'A' : name[i]);
+	up[i] = '\0';
+	snprintf(buf, size, "%s %d%%", up, (int)(r->confidence * 100 + 0.5));
+}
+
+static void print_trip(const struct trip *t, const struct customer *cu, const struct intent_result *r)
+{
+	char day[16], route[256], party[80], buf[32];
 
 	day_text(t->segments[0].departure, day);
 	route_text(t, route, sizeof route);
-	party_text(t, party, sizeof party);
+	party_text(t, r->situation, party, sizeof party);
+	intent_text(r, buf, sizeof buf);
 	printf("  %s  ", day);
 	cli_put_cols(stdout, t->pnr ? t->pnr : "", 6);
-	printf("  ");
+	printf("  %-13s  ", buf);
 	cli_put(stdout, route);
 	printf("  %c  %s  %s", model_cabin_letter(t->segments[0].cabin), party,
 	       model_channel_name(t->channel));
@@ -139,7 +157,34 @@ static void print_trip(const struct trip *t, const struct customer *cu)
 	}
 }
 
-static void print_context(const struct customer_context *x, int64_t now)
+/* Names for people: "vfr" is the wire's. */
+static const char *const intent_words[INTENT_COUNT] = {
+	[INTENT_BUSINESS] = "business", [INTENT_LEISURE] = "leisure",
+	[INTENT_VFR] = "visiting friends/relatives",
+};
+
+static void print_profile(const struct intent_profile *p)
+{
+	bool any = false;
+	for (int i = 0; i < INTENT_COUNT; i++)
+		any |= p[i].trips > 0;
+	if (!any)
+		return;
+	printf("\nWhen travelling for…\n");
+	for (int i = 0; i < INTENT_COUNT; i++) {
+		char stars[16] = "no hotel";
+		if (!p[i].trips)
+			continue;
+		if (p[i].hotel_stars)
+			snprintf(stars, sizeof stars, "%d★", p[i].hotel_stars);
+		printf("  %-26s %4d trip%s  %c  %-8s  %s\n", intent_words[i], p[i].trips,
+		       p[i].trips == 1 ? " " : "s", model_cabin_letter(p[i].cabin), stars,
+		       p[i].companions);
+	}
+}
+
+static void print_context(const struct customer_context *x, const struct intent_result *res,
+			  const struct intent_profile *prof, int64_t now)
 {
 	const struct customer *cu = &x->customer;
 	char a[32], b[32], day[11];
@@ -184,6 +229,7 @@ static void print_context(const struct customer_context *x, int64_t now)
 	if (x->open_alerts)
 		printf(" · %d open alert%s", x->open_alerts, x->open_alerts == 1 ? "" : "s");
 	fputc('\n', stdout);
+	print_profile(prof);
 
 	size_t upcoming = 0, recent = 0;
 	for (size_t i = 0; i < x->n_trips; i++)
@@ -192,12 +238,12 @@ static void print_context(const struct customer_context *x, int64_t now)
 	printf("\nUpcoming trips%s\n", upcoming ? "" : ": none");
 	for (size_t i = 0; i < x->n_trips; i++)
 		if (x->trips[i].n_segments && trip_upcoming(&x->trips[i], now))
-			print_trip(&x->trips[i], cu);
+			print_trip(&x->trips[i], cu, &res[i]);
 	printf("\nRecent trips%s\n", recent ? "" : ": none");
 	size_t shown = 0;
 	for (size_t i = x->n_trips; i-- > 0 && shown < RECENT_SHOWN; )
 		if (x->trips[i].n_segments && !trip_upcoming(&x->trips[i], now)) {
-			print_trip(&x->trips[i], cu);
+			print_trip(&x->trips[i], cu, &res[i]);
 			shown++;
 		}
 	if (recent > shown)
@@ -205,7 +251,39 @@ static void print_context(const struct customer_context *x, int64_t now)
 		       recent - shown == 1 ? "" : "s");
 }
 
-static json_t *context_json(const struct customer_context *x, int64_t now)
+/* A probability rounded to 4 places, so that output is stable. */
+static json_t *prob_json(double p)
+{
+	return json_real((double)(long)(p * 10000 + 0.5) / 10000);
+}
+
+static json_t *intent_json(const struct intent_result *r)
+{
+	json_t *scores = json_object(), *reasons = json_array();
+	for (int i = 0; i < INTENT_COUNT; i++)
+		json_object_set_new(scores, model_intent_name((enum intent)i), prob_json(r->p[i]));
+	for (int i = 0; i < r->n_reasons; i++)
+		json_array_append_new(reasons, cli_json_str(r->reasons[i]));
+	return json_pack("{s:s, s:o, s:o, s:o}", "label", model_intent_name(r->label),
+			 "confidence", prob_json(r->confidence), "scores", scores, "reasons", reasons);
+}
+
+static json_t *profile_json(const struct intent_profile *p)
+{
+	json_t *o = json_object();
+	for (int i = 0; i < INTENT_COUNT; i++) {
+		char cabin[2] = { model_cabin_letter(p[i].cabin), '\0' };
+		json_object_set_new(o, model_intent_name((enum intent)i), p[i].trips ?
+			json_pack("{s:i, s:s, s:i, s:s}", "trips", p[i].trips, "cabin", cabin,
+				  "hotel_stars", p[i].hotel_stars, "companions", p[i].companions) :
+			json_pack("{s:i, s:n, s:n, s:n}", "trips", 0, "cabin", "hotel_stars",
+				  "companions"));
+	}
+	return o;
+}
+
+static json_t *context_json(const struct customer_context *x, const struct intent_result *res,
+			    const struct intent_profile *prof, int64_t now)
 {
 	const struct customer *cu = &x->customer;
 	json_t *o = record_customer_json(cu);
@@ -223,9 +301,12 @@ static json_t *context_json(const struct customer_context *x, int64_t now)
 	for (size_t i = 0; i < x->n_trips; i++) {
 		json_t *t = record_trip_json(&x->trips[i]);
 		json_object_set_new(t, "when", json_string(trip_upcoming(&x->trips[i], now) ? "upcoming" : "recent"));
+		json_object_set_new(t, "intent", intent_json(&res[i]));
+		json_object_set_new(t, "situation", json_string(intent_situation_name(res[i].situation)));
 		json_array_append_new(trips, t);
 	}
 	json_object_set_new(o, "trips", trips);
+	json_object_set_new(o, "profile", profile_json(prof));
 	return o;
 }
 
@@ -259,10 +340,15 @@ static enum irm_status run_show(struct cli *cli, int argc, char **argv)
 	if (s != IRM_OK)
 		return cli_fail(&e);
 	int64_t now = clock_now();
+	struct intent_result *res = xcalloc(x.n_trips ? x.n_trips : 1, sizeof *res);
+	struct intent_profile prof[INTENT_COUNT];
+	intent_infer_all(&cli->weights, &x.customer, x.trips, x.n_trips, res);
+	intent_profile_build(&x.customer, x.trips, x.n_trips, res, prof);
 	if (json)
-		s = cli_print_json(context_json(&x, now));
+		s = cli_print_json(context_json(&x, res, prof, now));
 	else
-		print_context(&x, now);
+		print_context(&x, res, prof, now);
+	free(res);
 	context_free(&x);
 	return s;
 }
@@ -274,11 +360,19 @@ const struct command cmd_show = {
 	.help =
 	"By customer id (\"C1\") or member number (\"MP7000001\", any case). Shows the\n"
 	"profile, tier and the next one, lifetime miles and flights, upcoming trips\n"
-	"and the ten most recent, each with its segments.\n"
+	"and the ten most recent, each with its segments. Each trip shows the intent\n"
+	"inferred for it (BUSINESS, LEISURE or VFR: visiting friends and relatives)\n"
+	"with its confidence, and the situation (solo, couple, family, colleagues,\n"
+	"group); \"When travelling for…\" shows, per intent, the usual cabin, hotel\n"
+	"stars and companions.\n"
 	"\n"
 	"  --json   the customer's fields (as irm import takes them) plus open_alerts,\n"
 	"           next_tier, and trips: every trip, oldest first, each with its\n"
-	"           segments and \"when\": \"upcoming\" or \"recent\"\n"
+	"           segments, \"when\": \"upcoming\" or \"recent\", \"intent\": {\"label\",\n"
+	"           \"confidence\", \"scores\": {\"business\", \"leisure\", \"vfr\"},\n"
+	"           \"reasons\": [up to 3 phrases]} and \"situation\"; and profile:\n"
+	"           {INTENT: {\"trips\", \"cabin\", \"hotel_stars\", \"companions\"}}\n"
+	"           (null where an intent has no trips)\n"
 	"\n"
 	"Exit status 1 when there is no such customer.\n",
 	.run = run_show,

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "alert.h"
+#include "intent.h"
 #include "rules.h"
 #include "status.h"
 
@@ -17,6 +18,7 @@ struct cli {
 	const char *as;             /* who acts: --as, [console] user, $IRM_USER, $USER */
 	const char *prog;           /* "irm" */
 	struct rules rules;         /* the milestone rules, defaults + irm.conf */
+	struct intent_weights weights; /* the intent model, defaults + irm.conf */
 };
 
 struct command {

@@ -5,6 +5,7 @@
 
 const struct command *const commands[] = {
 	&cmd_find, &cmd_show, &cmd_alerts, &cmd_ack, &cmd_done, &cmd_dismiss, &cmd_assign,
+	&cmd_intent,
 	&cmd_note, &cmd_import, &cmd_demo, &cmd_help, &cmd_version, NULL,
 };
 
