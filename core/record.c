@@ -15,6 +15,7 @@
 
 #include "airports.h"
 #include "date.h"
+#include "jsonw.h"
 #include "utf8.h"
 
 #define ID_MAX          64      /* bytes */
@@ -801,163 +802,189 @@ enum irm_status record_parse(const char *line, size_t len, struct arena *a, stru
 	return st;
 }
 
-/* --- building JSON ------------------------------------------------------- */
+/* --- writing JSON ---------------------------------------------------------
+ * One writer per record kind (core/jsonw.c: straight to text); the json_t
+ * versions read that text back, so the two can never disagree. */
 
-static void set_str(json_t *o, const char *key, const char *s)
+static void w_str(struct jsonw *w, const char *key, const char *s)
 {
-	json_t *v;
-
-	if (!s)
-		return;
-	v = json_string(s);
-	if (!v) {       /* not valid UTF-8: cannot come from record_parse */
-		char *safe = utf8_sanitize(s);
-		v = json_string(safe);
-		free(safe);
+	if (s) {
+		jsonw_key(w, key);
+		jsonw_str(w, s);
 	}
-	json_object_set_new(o, key, v);
 }
 
-static void set_int(json_t *o, const char *key, int64_t n)
+static void w_int(struct jsonw *w, const char *key, int64_t n)
 {
-	json_object_set_new(o, key, json_integer((json_int_t)n));
+	jsonw_key(w, key);
+	jsonw_int(w, n);
 }
 
-static void set_date(json_t *o, const char *key, int32_t days)
+static void w_date(struct jsonw *w, const char *key, int32_t days)
 {
 	char buf[11];
-
-	if (days == DATE_NONE)
-		return;
-	date_format(days, buf);
-	set_str(o, key, buf);
+	if (days != DATE_NONE) {
+		date_format(days, buf);
+		w_str(w, key, buf);
+	}
 }
 
-static void set_time(json_t *o, const char *key, struct irm_time t)
+static void w_time(struct jsonw *w, const char *key, struct irm_time t)
 {
 	char buf[26];
-
 	date_format_time(t, buf);
-	set_str(o, key, buf);
+	w_str(w, key, buf);
 }
+
+void record_write_customer(struct jsonw *w, const struct customer *c)
+{
+	w_str(w, "id", c->id);
+	w_str(w, "member", c->member);
+	w_str(w, "name", c->name);
+	w_str(w, "email", c->email);
+	w_str(w, "phone", c->phone);
+	w_date(w, "birth_date", c->birth_date);
+	w_date(w, "member_since", c->member_since);
+	if (c->home_airport[0])
+		w_str(w, "home_airport", c->home_airport);
+	w_str(w, "tier", model_tier_name(c->tier));
+	w_int(w, "lifetime_miles", c->lifetime_miles);
+	w_int(w, "lifetime_flights", c->lifetime_flights);
+	w_int(w, "ytd_miles", c->ytd_miles);
+	w_int(w, "ytd_segments", c->ytd_segments);
+	w_str(w, "recognition", model_recognition_name(c->recognition));
+	if (c->version)
+		w_int(w, "version", c->version);
+}
+
+void record_write_segment(struct jsonw *w, const struct segment *s)
+{
+	char letter[2] = { 0, 0 };
+
+	w_str(w, "id", s->id);
+	w_str(w, "carrier", s->carrier);
+	w_str(w, "flight", s->flight);
+	w_str(w, "origin", s->origin);
+	w_str(w, "destination", s->destination);
+	w_time(w, "departure", s->departure);
+	if (s->has_arrival)
+		w_time(w, "arrival", s->arrival);
+	letter[0] = model_cabin_letter(s->cabin);
+	w_str(w, "cabin", letter);
+	if (s->fare_class) {
+		letter[0] = s->fare_class;
+		w_str(w, "fare_class", letter);
+	}
+	w_str(w, "status", model_seg_status_name(s->status));
+	if (s->n_seats > 0) {
+		jsonw_key(w, "seats");
+		jsonw_object(w);
+		for (size_t i = 0; i < s->n_seats; i++)
+			if (s->seats[i].passenger)
+				w_str(w, s->seats[i].passenger, s->seats[i].seat);
+		jsonw_end(w);
+	}
+	w_int(w, "miles", s->miles);
+}
+
+void record_write_trip(struct jsonw *w, const struct trip *t)
+{
+	w_str(w, "id", t->id);
+	w_str(w, "pnr", t->pnr);
+	if (t->has_booked_at)
+		w_time(w, "booked_at", t->booked_at);
+	w_str(w, "channel", model_channel_name(t->channel));
+	w_str(w, "corporate_code", t->corporate_code);
+
+	jsonw_key(w, "passengers");
+	jsonw_array(w);
+	for (size_t i = 0; i < t->n_passengers; i++) {
+		const struct passenger *p = &t->passengers[i];
+		jsonw_object(w);
+		w_str(w, "customer_id", p->customer_id);
+		w_str(w, "name", p->name);
+		w_str(w, "age_band", model_age_band_name(p->age_band));
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+
+	jsonw_key(w, "segments");
+	jsonw_array(w);
+	for (size_t i = 0; i < t->n_segments; i++) {
+		jsonw_object(w);
+		record_write_segment(w, &t->segments[i]);
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+
+	if (t->n_hotels > 0) {
+		jsonw_key(w, "hotel");
+		jsonw_array(w);
+		for (size_t i = 0; i < t->n_hotels; i++) {
+			const struct hotel_stay *h = &t->hotels[i];
+			jsonw_object(w);
+			w_str(w, "name", h->name);
+			if (h->stars)
+				w_int(w, "stars", h->stars);
+			w_int(w, "nights", h->nights);
+			jsonw_end(w);
+		}
+		jsonw_end(w);
+	}
+	if (t->version)
+		w_int(w, "version", t->version);
+}
+
+void record_write_status(struct jsonw *w, const struct segment_status *s)
+{
+	w_str(w, "segment_id", s->segment_id);
+	w_str(w, "status", model_seg_status_name(s->status));
+	if (s->has_at)
+		w_time(w, "at", s->at);
+}
+
+/* The object a writer of members makes, as a jansson value. */
+static json_t *as_json(void (*write)(struct jsonw *, const void *), const void *rec)
+{
+	struct jsonw w = { 0 };
+	jsonw_object(&w);
+	write(&w, rec);
+	jsonw_end(&w);
+	json_t *o = json_loads(w.buf, 0, NULL);
+	jsonw_free(&w);
+	return o;
+}
+
+static void write_customer(struct jsonw *w, const void *r) { record_write_customer(w, r); }
+static void write_segment(struct jsonw *w, const void *r) { record_write_segment(w, r); }
+static void write_trip(struct jsonw *w, const void *r) { record_write_trip(w, r); }
+static void write_status(struct jsonw *w, const void *r) { record_write_status(w, r); }
 
 json_t *record_customer_json(const struct customer *c)
 {
-	json_t *o = json_object();
-
-	set_str(o, "id", c->id);
-	set_str(o, "member", c->member);
-	set_str(o, "name", c->name);
-	set_str(o, "email", c->email);
-	set_str(o, "phone", c->phone);
-	set_date(o, "birth_date", c->birth_date);
-	set_date(o, "member_since", c->member_since);
-	if (c->home_airport[0])
-		set_str(o, "home_airport", c->home_airport);
-	set_str(o, "tier", model_tier_name(c->tier));
-	set_int(o, "lifetime_miles", c->lifetime_miles);
-	set_int(o, "lifetime_flights", c->lifetime_flights);
-	set_int(o, "ytd_miles", c->ytd_miles);
-	set_int(o, "ytd_segments", c->ytd_segments);
-	set_str(o, "recognition", model_recognition_name(c->recognition));
-	if (c->version)
-		set_int(o, "version", c->version);
-	return o;
+	return as_json(write_customer, c);
 }
 
 json_t *record_segment_json(const struct segment *s)
 {
-	json_t *o = json_object();
-	char letter[2] = { 0, 0 };
-
-	set_str(o, "id", s->id);
-	set_str(o, "carrier", s->carrier);
-	set_str(o, "flight", s->flight);
-	set_str(o, "origin", s->origin);
-	set_str(o, "destination", s->destination);
-	set_time(o, "departure", s->departure);
-	if (s->has_arrival)
-		set_time(o, "arrival", s->arrival);
-	letter[0] = model_cabin_letter(s->cabin);
-	set_str(o, "cabin", letter);
-	if (s->fare_class) {
-		letter[0] = s->fare_class;
-		set_str(o, "fare_class", letter);
-	}
-	set_str(o, "status", model_seg_status_name(s->status));
-	if (s->n_seats > 0) {
-		json_t *seats = json_object();
-		for (size_t i = 0; i < s->n_seats; i++)
-			if (s->seats[i].passenger)
-				set_str(seats, s->seats[i].passenger, s->seats[i].seat);
-		json_object_set_new(o, "seats", seats);
-	}
-	set_int(o, "miles", s->miles);
-	return o;
+	return as_json(write_segment, s);
 }
 
 json_t *record_trip_json(const struct trip *t)
 {
-	json_t *o = json_object();
-	json_t *arr;
-
-	set_str(o, "id", t->id);
-	set_str(o, "pnr", t->pnr);
-	if (t->has_booked_at)
-		set_time(o, "booked_at", t->booked_at);
-	set_str(o, "channel", model_channel_name(t->channel));
-	set_str(o, "corporate_code", t->corporate_code);
-
-	arr = json_array();
-	for (size_t i = 0; i < t->n_passengers; i++) {
-		const struct passenger *p = &t->passengers[i];
-		json_t *pj = json_object();
-		set_str(pj, "customer_id", p->customer_id);
-		set_str(pj, "name", p->name);
-		set_str(pj, "age_band", model_age_band_name(p->age_band));
-		json_array_append_new(arr, pj);
-	}
-	json_object_set_new(o, "passengers", arr);
-
-	arr = json_array();
-	for (size_t i = 0; i < t->n_segments; i++)
-		json_array_append_new(arr, record_segment_json(&t->segments[i]));
-	json_object_set_new(o, "segments", arr);
-
-	if (t->n_hotels > 0) {
-		arr = json_array();
-		for (size_t i = 0; i < t->n_hotels; i++) {
-			const struct hotel_stay *h = &t->hotels[i];
-			json_t *hj = json_object();
-			set_str(hj, "name", h->name);
-			if (h->stars)
-				set_int(hj, "stars", h->stars);
-			set_int(hj, "nights", h->nights);
-			json_array_append_new(arr, hj);
-		}
-		json_object_set_new(o, "hotel", arr);
-	}
-	if (t->version)
-		set_int(o, "version", t->version);
-	return o;
+	return as_json(write_trip, t);
 }
 
 json_t *record_status_json(const struct segment_status *s)
 {
-	json_t *o = json_object();
-
-	set_str(o, "segment_id", s->segment_id);
-	set_str(o, "status", model_seg_status_name(s->status));
-	if (s->has_at)
-		set_time(o, "at", s->at);
-	return o;
+	return as_json(write_status, s);
 }
 
 json_t *record_wrap(const char *kind, json_t *data)
 {
 	json_t *o = json_object();
 
-	set_str(o, "kind", kind);
+	json_object_set_new(o, "kind", json_string(kind));
 	json_object_set_new(o, "data", data);
 	return o;
 }

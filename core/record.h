@@ -39,6 +39,14 @@ enum irm_status record_parse(const char *line, size_t len, struct arena *a,
 enum irm_status record_from_json(const json_t *obj, struct arena *a,
 				 struct record *rec, struct irm_err *e);
 
+struct jsonw;
+/* The members of each kind's `data` object, written straight as text
+ * (inside an object the caller opened, so it can add members of its own). */
+void record_write_customer(struct jsonw *w, const struct customer *c);
+void record_write_trip(struct jsonw *w, const struct trip *t);
+void record_write_segment(struct jsonw *w, const struct segment *s);
+void record_write_status(struct jsonw *w, const struct segment_status *s);
+
 /* The `data` object of each kind, with the spec's field names; new
  * references. Absent optional fields are left out. */
 json_t *record_customer_json(const struct customer *c);

@@ -3,9 +3,11 @@
  * their seats) and hotel stays. */
 #include "context.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "mem.h"
 
 static const char SQL_BY_ID[] =
 	"SELECT id, member, name, email, phone, birth_date, member_since, home_airport, tier,"
@@ -15,19 +17,24 @@ static const char SQL_BY_MEMBER[] =
 	"SELECT id, member, name, email, phone, birth_date, member_since, home_airport, tier,"
 	" lifetime_miles, lifetime_flights, ytd_miles, ytd_segments, recognition, version"
 	" FROM customers WHERE member_key = upper(?1) ORDER BY rid LIMIT 1";
+/* Every part of a customer's trips in one query each, grouped by trip. */
+#define OF_CUSTOMER " IN (SELECT trip FROM passengers WHERE customer_id = ?1)"
 static const char SQL_TRIPS[] =
-	"SELECT t.rid, t.id, t.pnr, t.booked_utc, t.booked_off, t.channel, t.corporate_code,"
-	" t.version, (SELECT min(s.dep_utc) FROM segments s WHERE s.trip = t.rid) AS first"
-	" FROM trips t WHERE t.rid IN (SELECT trip FROM passengers WHERE customer_id = ?1)"
-	" ORDER BY first, t.id";
+	"SELECT rid, id, pnr, booked_utc, booked_off, channel, corporate_code, version"
+	" FROM trips WHERE rid" OF_CUSTOMER " ORDER BY rid";
 static const char SQL_PASSENGERS[] =
-	"SELECT customer_id, name, age_band FROM passengers WHERE trip = ?1 ORDER BY pos";
+	"SELECT trip, customer_id, name, age_band FROM passengers WHERE trip" OF_CUSTOMER
+	" ORDER BY trip, pos";
 static const char SQL_SEGMENTS[] =
-	"SELECT rid, id, carrier, flight, origin, destination, dep_utc, dep_off, arr_utc, arr_off,"
-	" cabin, fare_class, status, status_at, miles FROM segments WHERE trip = ?1 ORDER BY pos";
-static const char SQL_SEATS[] = "SELECT passenger, seat FROM seats WHERE segment = ?1";
+	"SELECT trip, rid, id, carrier, flight, origin, destination, dep_utc, dep_off, arr_utc,"
+	" arr_off, cabin, fare_class, status, status_at, miles FROM segments WHERE trip" OF_CUSTOMER
+	" ORDER BY trip, pos";
+static const char SQL_SEATS[] =
+	"SELECT st.segment, st.passenger, st.seat FROM seats st JOIN segments s ON s.rid = st.segment"
+	" WHERE s.trip" OF_CUSTOMER " ORDER BY st.segment";
 static const char SQL_HOTELS[] =
-	"SELECT name, stars, nights FROM hotel_stays WHERE trip = ?1 ORDER BY pos";
+	"SELECT trip, name, stars, nights FROM hotel_stays WHERE trip" OF_CUSTOMER
+	" ORDER BY trip, pos";
 static const char SQL_OPEN_ALERTS[] =
 	"SELECT count(*) FROM alerts WHERE customer_id = ?1"
 	" AND state IN ('projected', 'pending', 'acknowledged')";
@@ -53,16 +60,6 @@ static void col_code(sqlite3_stmt *st, int i, char out[4])
 	if (s && strlen(s) == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' &&
 	    s[2] >= 'A' && s[2] <= 'Z')
 		memcpy(out, s, 4);
-}
-
-/* Run st (bound) and count its rows, then reset it for the real pass. */
-static size_t count_rows(sqlite3_stmt *st)
-{
-	size_t n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		n++;
-	sqlite3_reset(st);
-	return n;
 }
 
 static enum irm_status load_customer(struct cache *c, const char *key, struct customer_context *x,
@@ -107,120 +104,219 @@ static enum irm_status load_customer(struct cache *c, const char *key, struct cu
 	return err_set(e, IRM_ENOTFOUND, "no customer with id or member number '%s'", key);
 }
 
-static enum irm_status load_segments(struct cache *c, long long trip_rid, struct trip *t,
-				     struct arena *a, struct irm_err *e)
+/* A growing array of rows, copied into the arena once complete. */
+struct rows {
+	void *v;
+	size_t n, cap, size;
+};
+
+static void *rows_push(struct rows *r)
 {
-	sqlite3_stmt *st = cache_stmt(c, SQL_SEGMENTS, e);
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->v = xrealloc(r->v, r->cap * r->size);
+	}
+	void *p = (char *)r->v + r->n++ * r->size;
+	memset(p, 0, r->size);
+	return p;
+}
+
+static void *rows_keep(struct rows *r, struct arena *a)
+{
+	void *p = r->n ? arena_alloc(a, r->n * r->size) : NULL;
+	if (p)
+		memcpy(p, r->v, r->n * r->size);
+	free(r->v);
+	r->v = NULL;
+	return p;
+}
+
+/* The index of the trip with this rid (trips sorted by rid), or -1. */
+static long trip_at(const long long *rids, size_t n, long long rid)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (rids[mid] < rid)
+			lo = mid + 1;
+		else if (rids[mid] > rid)
+			hi = mid;
+		else
+			return (long)mid;
+	}
+	return -1;
+}
+
+/* Run a child query once: each row's first column is its trip's rid;
+ * `fill` copies the rest of the row into the slot it is given. Rows come
+ * grouped by trip, so each trip's rows are one slice of the array. */
+static enum irm_status load_children(struct cache *c, const char *sql, const char *customer_id,
+				     const long long *rids, size_t n_trips, size_t size,
+				     void (*fill)(void *slot, sqlite3_stmt *st, struct arena *a),
+				     struct arena *a, void **out, long **trip_of, size_t *n,
+				     long long **own_rids, struct irm_err *e)
+{
+	struct rows rows = { .size = size }, idx = { .size = sizeof(long) },
+		    own = { .size = sizeof(long long) };
+	sqlite3_stmt *st = cache_stmt(c, sql, e);
+	int rc;
+
 	if (!st)
 		return IRM_ECACHE;
-	sqlite3_bind_int64(st, 1, trip_rid);
-	size_t n = count_rows(st);
-	long long *rids = arena_alloc(a, (n ? n : 1) * sizeof *rids);
-	t->segments = arena_alloc(a, (n ? n : 1) * sizeof *t->segments);
-	while (t->n_segments < n && sqlite3_step(st) == SQLITE_ROW) {
-		struct segment *s = &t->segments[t->n_segments];
-		rids[t->n_segments++] = sqlite3_column_int64(st, 0);
-		s->id = col_str(a, st, 1);
-		s->carrier = col_str(a, st, 2);
-		s->flight = col_str(a, st, 3);
-		col_code(st, 4, s->origin);
-		col_code(st, 5, s->destination);
-		s->departure.utc = sqlite3_column_int64(st, 6);
-		s->departure.off_min = sqlite3_column_int(st, 7);
-		s->has_arrival = sqlite3_column_type(st, 8) != SQLITE_NULL;
-		s->arrival.utc = sqlite3_column_int64(st, 8);
-		s->arrival.off_min = sqlite3_column_int(st, 9);
-		if (!model_cabin_parse((const char *)sqlite3_column_text(st, 10), &s->cabin))
-			s->cabin = CABIN_Y;
-		const char *fare = (const char *)sqlite3_column_text(st, 11);
-		s->fare_class = fare ? fare[0] : '\0';
-		if (!model_seg_status_parse((const char *)sqlite3_column_text(st, 12), &s->status))
-			s->status = SEG_BOOKED;
-		s->status_at = sqlite3_column_int64(st, 13);
-		s->miles = sqlite3_column_int(st, 14);
+	sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long t = trip_at(rids, n_trips, sqlite3_column_int64(st, 0));
+		if (t < 0)
+			continue;
+		fill(rows_push(&rows), st, a);
+		*(long *)rows_push(&idx) = t;
+		if (own_rids)  /* the row's own id, in column 1 */
+			*(long long *)rows_push(&own) = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
+	*n = rows.n;
+	*out = rows_keep(&rows, a);
+	*trip_of = rows_keep(&idx, a);
+	if (own_rids)
+		*own_rids = rows_keep(&own, a);
+	else
+		free(own.v);
+	return rc == SQLITE_DONE ? IRM_OK : cache_sql_error(c, e, "loading trips");
+}
 
-	for (size_t i = 0; i < t->n_segments; i++) {
-		struct segment *s = &t->segments[i];
-		if (!(st = cache_stmt(c, SQL_SEATS, e)))
-			return IRM_ECACHE;
-		sqlite3_bind_int64(st, 1, rids[i]);
-		size_t ns = count_rows(st);
-		if (!ns)
-			continue;
-		s->seats = arena_alloc(a, ns * sizeof *s->seats);
-		while (s->n_seats < ns && sqlite3_step(st) == SQLITE_ROW) {
-			s->seats[s->n_seats].passenger = col_str(a, st, 0);
-			s->seats[s->n_seats].seat = col_str(a, st, 1);
-			s->n_seats++;
+static void fill_passenger(void *slot, sqlite3_stmt *st, struct arena *a)
+{
+	struct passenger *p = slot;
+	p->customer_id = col_str(a, st, 1);
+	p->name = col_str(a, st, 2);
+	if (!model_age_band_parse((const char *)sqlite3_column_text(st, 3), &p->age_band))
+		p->age_band = AGE_ADULT;
+}
+
+static void fill_segment(void *slot, sqlite3_stmt *st, struct arena *a)
+{
+	struct segment *s = slot;
+	s->id = col_str(a, st, 2);
+	s->carrier = col_str(a, st, 3);
+	s->flight = col_str(a, st, 4);
+	col_code(st, 5, s->origin);
+	col_code(st, 6, s->destination);
+	s->departure.utc = sqlite3_column_int64(st, 7);
+	s->departure.off_min = sqlite3_column_int(st, 8);
+	s->has_arrival = sqlite3_column_type(st, 9) != SQLITE_NULL;
+	s->arrival.utc = sqlite3_column_int64(st, 9);
+	s->arrival.off_min = sqlite3_column_int(st, 10);
+	if (!model_cabin_parse((const char *)sqlite3_column_text(st, 11), &s->cabin))
+		s->cabin = CABIN_Y;
+	const char *fare = (const char *)sqlite3_column_text(st, 12);
+	s->fare_class = fare ? fare[0] : '\0';
+	if (!model_seg_status_parse((const char *)sqlite3_column_text(st, 13), &s->status))
+		s->status = SEG_BOOKED;
+	s->status_at = sqlite3_column_int64(st, 14);
+	s->miles = sqlite3_column_int(st, 15);
+}
+
+static void fill_hotel(void *slot, sqlite3_stmt *st, struct arena *a)
+{
+	struct hotel_stay *h = slot;
+	h->name = col_str(a, st, 1);
+	h->stars = sqlite3_column_int(st, 2);
+	h->nights = sqlite3_column_int(st, 3);
+}
+
+/* Point each trip at its slice of the rows. */
+#define ASSIGN(trips, field, n_field, rows, trip_of, n)                  \
+	for (size_t i_ = 0; i_ < (n); i_++) {                            \
+		struct trip *t_ = &(trips)[(trip_of)[i_]];               \
+		if (t_->n_field == 0)                                    \
+			t_->field = &(rows)[i_];                         \
+		t_->n_field++;                                           \
+	}
+
+struct seg_ref {
+	long long rid;
+	struct segment *s;
+};
+
+static int seg_ref_cmp(const void *a, const void *b)
+{
+	long long x = ((const struct seg_ref *)a)->rid, y = ((const struct seg_ref *)b)->rid;
+	return (x > y) - (x < y);
+}
+
+/* Seats, by their segment's row id. */
+static enum irm_status load_seats(struct cache *c, const char *customer_id, struct segment *segs,
+				  const long long *seg_rids, size_t n_segs, struct arena *a,
+				  struct irm_err *e)
+{
+	struct seg_ref *refs = xmalloc((n_segs ? n_segs : 1) * sizeof *refs);
+	for (size_t i = 0; i < n_segs; i++)
+		refs[i] = (struct seg_ref){ seg_rids[i], &segs[i] };
+	qsort(refs, n_segs, sizeof *refs, seg_ref_cmp);
+
+	sqlite3_stmt *st = cache_stmt(c, SQL_SEATS, e);
+	struct rows rows = { .size = sizeof(struct seat) }, owner = { .size = sizeof(struct segment *) };
+	int rc = SQLITE_DONE;
+	if (st) {
+		sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct seg_ref key = { sqlite3_column_int64(st, 0), NULL };
+			struct seg_ref *r = bsearch(&key, refs, n_segs, sizeof *refs, seg_ref_cmp);
+			if (!r)
+				continue;
+			struct seat *seat = rows_push(&rows);
+			seat->passenger = col_str(a, st, 1);
+			seat->seat = col_str(a, st, 2);
+			*(struct segment **)rows_push(&owner) = r->s;
 		}
 		sqlite3_reset(st);
 	}
-	return IRM_OK;
-}
-
-static enum irm_status load_trip_parts(struct cache *c, long long rid, struct trip *t,
-				       struct arena *a, struct irm_err *e)
-{
-	sqlite3_stmt *st = cache_stmt(c, SQL_PASSENGERS, e);
+	size_t n = rows.n;
+	struct seat *seats = rows_keep(&rows, a);
+	struct segment **own = rows_keep(&owner, a);
+	for (size_t i = 0; i < n; i++) {
+		if (own[i]->n_seats == 0)
+			own[i]->seats = &seats[i];
+		own[i]->n_seats++;
+	}
+	free(refs);
 	if (!st)
 		return IRM_ECACHE;
-	sqlite3_bind_int64(st, 1, rid);
-	size_t n = count_rows(st);
-	t->passengers = arena_alloc(a, (n ? n : 1) * sizeof *t->passengers);
-	while (t->n_passengers < n && sqlite3_step(st) == SQLITE_ROW) {
-		struct passenger *p = &t->passengers[t->n_passengers++];
-		p->customer_id = col_str(a, st, 0);
-		p->name = col_str(a, st, 1);
-		if (!model_age_band_parse((const char *)sqlite3_column_text(st, 2), &p->age_band))
-			p->age_band = AGE_ADULT;
-	}
-	sqlite3_reset(st);
-
-	enum irm_status s = load_segments(c, rid, t, a, e);
-	if (s != IRM_OK)
-		return s;
-
-	if (!(st = cache_stmt(c, SQL_HOTELS, e)))
-		return IRM_ECACHE;
-	sqlite3_bind_int64(st, 1, rid);
-	n = count_rows(st);
-	if (n)
-		t->hotels = arena_alloc(a, n * sizeof *t->hotels);
-	while (t->n_hotels < n && sqlite3_step(st) == SQLITE_ROW) {
-		struct hotel_stay *h = &t->hotels[t->n_hotels++];
-		h->name = col_str(a, st, 0);
-		h->stars = sqlite3_column_int(st, 1);
-		h->nights = sqlite3_column_int(st, 2);
-	}
-	sqlite3_reset(st);
-	return IRM_OK;
+	return rc == SQLITE_DONE ? IRM_OK : cache_sql_error(c, e, "loading seats");
 }
 
-enum irm_status context_load(struct cache *c, const char *key, struct customer_context *x,
-			     struct irm_err *e)
+static int64_t first_departure(const struct trip *t)
+{
+	int64_t first = INT64_MAX;
+	for (size_t i = 0; i < t->n_segments; i++)
+		if (t->segments[i].departure.utc < first)
+			first = t->segments[i].departure.utc;
+	return first;
+}
+
+static int trip_cmp(const void *pa, const void *pb)
+{
+	const struct trip *a = pa, *b = pb;
+	int64_t x = first_departure(a), y = first_departure(b);
+	if (x != y)
+		return x < y ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+static enum irm_status load_trips(struct cache *c, struct customer_context *x, struct irm_err *e)
 {
 	struct arena *a = &x->arena;
-	enum irm_status s;
-
-	memset(x, 0, sizeof *x);
-	bool txn = cache_read_begin(c);
-	if ((s = load_customer(c, key, x, e)) != IRM_OK)
-		goto fail;
-
+	const char *id = x->customer.id;
+	struct rows trips = { .size = sizeof(struct trip) }, rids = { .size = sizeof(long long) };
 	sqlite3_stmt *st = cache_stmt(c, SQL_TRIPS, e);
-	if (!st) {
-		s = IRM_ECACHE;
-		goto fail;
-	}
-	sqlite3_bind_text(st, 1, x->customer.id, -1, SQLITE_STATIC);
-	size_t n = count_rows(st);
-	long long *rids = arena_alloc(a, (n ? n : 1) * sizeof *rids);
-	x->trips = arena_alloc(a, (n ? n : 1) * sizeof *x->trips);
-	while (x->n_trips < n && sqlite3_step(st) == SQLITE_ROW) {
-		struct trip *t = &x->trips[x->n_trips];
-		rids[x->n_trips++] = sqlite3_column_int64(st, 0);
+	int rc;
+
+	if (!st)
+		return IRM_ECACHE;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct trip *t = rows_push(&trips);
+		*(long long *)rows_push(&rids) = sqlite3_column_int64(st, 0);
 		t->id = col_str(a, st, 1);
 		t->pnr = col_str(a, st, 2);
 		t->has_booked_at = sqlite3_column_type(st, 3) != SQLITE_NULL;
@@ -232,23 +328,64 @@ enum irm_status context_load(struct cache *c, const char *key, struct customer_c
 		t->version = sqlite3_column_int64(st, 7);
 	}
 	sqlite3_reset(st);
-	for (size_t i = 0; i < x->n_trips; i++)
-		if ((s = load_trip_parts(c, rids[i], &x->trips[i], a, e)) != IRM_OK)
-			goto fail;
+	x->n_trips = trips.n;
+	x->trips = rows_keep(&trips, a);
+	long long *trip_rids = rows_keep(&rids, a);
+	if (rc != SQLITE_DONE)
+		return cache_sql_error(c, e, "loading trips");
+	if (!x->n_trips)
+		return IRM_OK;
 
-	if (!(st = cache_stmt(c, SQL_OPEN_ALERTS, e))) {
-		s = IRM_ECACHE;
-		goto fail;
-	}
-	sqlite3_bind_text(st, 1, x->customer.id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		x->open_alerts = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	cache_read_end(c, txn);
+	struct passenger *ps;
+	struct segment *segs;
+	struct hotel_stay *hs;
+	long *p_of, *s_of, *h_of;
+	size_t np, ns, nh;
+	enum irm_status s;
+	long long *seg_rids;
+	if ((s = load_children(c, SQL_PASSENGERS, id, trip_rids, x->n_trips, sizeof *ps,
+			       fill_passenger, a, (void **)&ps, &p_of, &np, NULL, e)) != IRM_OK ||
+	    (s = load_children(c, SQL_SEGMENTS, id, trip_rids, x->n_trips, sizeof *segs,
+			       fill_segment, a, (void **)&segs, &s_of, &ns, &seg_rids, e)) != IRM_OK ||
+	    (s = load_children(c, SQL_HOTELS, id, trip_rids, x->n_trips, sizeof *hs, fill_hotel,
+			       a, (void **)&hs, &h_of, &nh, NULL, e)) != IRM_OK)
+		return s;
+
+	ASSIGN(x->trips, passengers, n_passengers, ps, p_of, np);
+	ASSIGN(x->trips, segments, n_segments, segs, s_of, ns);
+	ASSIGN(x->trips, hotels, n_hotels, hs, h_of, nh);
+	if ((s = load_seats(c, id, segs, seg_rids, ns, a, e)) != IRM_OK)
+		return s;
+	qsort(x->trips, x->n_trips, sizeof *x->trips, trip_cmp);
 	return IRM_OK;
-fail:
+}
+
+enum irm_status context_load(struct cache *c, const char *key, struct customer_context *x,
+			     struct irm_err *e)
+{
+	enum irm_status s;
+
+	memset(x, 0, sizeof *x);
+	bool txn = cache_read_begin(c);
+	if ((s = load_customer(c, key, x, e)) == IRM_OK)
+		s = load_trips(c, x, e);
+	if (s == IRM_OK) {
+		sqlite3_stmt *st = cache_stmt(c, SQL_OPEN_ALERTS, e);
+		if (!st) {
+			s = IRM_ECACHE;
+		} else {
+			sqlite3_bind_text(st, 1, x->customer.id, -1, SQLITE_STATIC);
+			int rc = sqlite3_step(st);
+			if (rc == SQLITE_ROW)
+				x->open_alerts = sqlite3_column_int(st, 0);
+			else
+				s = cache_sql_error(c, e, "counting alerts");
+			sqlite3_reset(st);
+		}
+	}
 	cache_read_end(c, txn);
-	context_free(x);
+	if (s != IRM_OK)
+		context_free(x);
 	return s;
 }
 

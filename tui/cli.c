@@ -106,10 +106,16 @@ enum irm_status cli_print_json(json_t *v)
 	json_decref(v);
 	if (!text)
 		return IRM_ECACHE;
-	size_t len = strlen(text);
-	bool ok = fwrite(text, 1, len, stdout) == len && fputc('\n', stdout) != EOF;
+	enum irm_status s = cli_print_text(text, strlen(text));
 	free(text);
-	return ok ? IRM_OK : IRM_ECACHE;
+	return s;
+}
+
+enum irm_status cli_print_text(const char *text, size_t len)
+{
+	if (fwrite(text, 1, len, stdout) != len || fputc('\n', stdout) == EOF)
+		return IRM_ECACHE;
+	return IRM_OK;
 }
 
 json_t *cli_json_str(const char *s)

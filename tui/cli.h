@@ -26,6 +26,9 @@ enum irm_status cli_usage(const struct command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Parse a whole decimal number in [min, max]. */
 bool cli_parse_long(const char *s, long min, long max, long *out);
+/* Print JSON text (from core/jsonw.c: plain ASCII) on stdout, then a
+ * newline. */
+enum irm_status cli_print_text(const char *text, size_t len);
 /* Print a JSON value on stdout, one document, then a newline. */
 enum irm_status cli_print_json(json_t *v);
 

@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "context.h"
 #include "intent.h"
+#include "jsonw.h"
 #include "record.h"
 #include "tier.h"
 
@@ -183,8 +184,9 @@ static void print_profile(const struct intent_profile *p)
 	}
 }
 
-static void print_context(const struct customer_context *x, const struct intent_result *res,
-			  const struct intent_profile *prof, int64_t now)
+static void print_context(const struct customer_context *x, const struct tier_rules *tiers,
+			  const struct intent_result *res, const struct intent_profile *prof,
+			  int64_t now)
 {
 	const struct customer *cu = &x->customer;
 	char a[32], b[32], day[11];
@@ -209,7 +211,7 @@ static void print_context(const struct customer_context *x, const struct intent_
 	enum tier next;
 	int64_t miles;
 	int32_t segs;
-	if (tier_next(&tier_default_rules, cu->tier, cu->ytd_miles, cu->ytd_segments, &next, &miles, &segs))
+	if (tier_next(tiers, cu->tier, cu->ytd_miles, cu->ytd_segments, &next, &miles, &segs))
 		printf("  next tier %s: %s miles or %d segments to go\n", model_tier_name(next),
 		       cli_thousands(miles, a), segs);
 	fputs("  ", stdout);
@@ -252,62 +254,102 @@ static void print_context(const struct customer_context *x, const struct intent_
 }
 
 /* A probability rounded to 4 places, so that output is stable. */
-static json_t *prob_json(double p)
+/* Probabilities to four decimals. */
+static double prob(double p)
 {
-	return json_real((double)(long)(p * 10000 + 0.5) / 10000);
+	return (double)(long)(p * 10000 + 0.5) / 10000;
 }
 
-static json_t *intent_json(const struct intent_result *r)
+static void write_intent(struct jsonw *w, const struct intent_result *r)
 {
-	json_t *scores = json_object(), *reasons = json_array();
-	for (int i = 0; i < INTENT_COUNT; i++)
-		json_object_set_new(scores, model_intent_name((enum intent)i), prob_json(r->p[i]));
+	jsonw_object(w);
+	jsonw_key(w, "label");
+	jsonw_str(w, model_intent_name(r->label));
+	jsonw_key(w, "confidence");
+	jsonw_real(w, prob(r->confidence));
+	jsonw_key(w, "scores");
+	jsonw_object(w);
+	for (int i = 0; i < INTENT_COUNT; i++) {
+		jsonw_key(w, model_intent_name((enum intent)i));
+		jsonw_real(w, prob(r->p[i]));
+	}
+	jsonw_end(w);
+	jsonw_key(w, "reasons");
+	jsonw_array(w);
 	for (int i = 0; i < r->n_reasons; i++)
-		json_array_append_new(reasons, cli_json_str(r->reasons[i]));
-	return json_pack("{s:s, s:o, s:o, s:o}", "label", model_intent_name(r->label),
-			 "confidence", prob_json(r->confidence), "scores", scores, "reasons", reasons);
+		jsonw_str(w, r->reasons[i]);
+	jsonw_end(w);
+	jsonw_end(w);
 }
 
-static json_t *profile_json(const struct intent_profile *p)
+static void write_profile(struct jsonw *w, const struct intent_profile *p)
 {
-	json_t *o = json_object();
+	jsonw_object(w);
 	for (int i = 0; i < INTENT_COUNT; i++) {
 		char cabin[2] = { model_cabin_letter(p[i].cabin), '\0' };
-		json_object_set_new(o, model_intent_name((enum intent)i), p[i].trips ?
-			json_pack("{s:i, s:s, s:i, s:s}", "trips", p[i].trips, "cabin", cabin,
-				  "hotel_stars", p[i].hotel_stars, "companions", p[i].companions) :
-			json_pack("{s:i, s:n, s:n, s:n}", "trips", 0, "cabin", "hotel_stars",
-				  "companions"));
+		jsonw_key(w, model_intent_name((enum intent)i));
+		jsonw_object(w);
+		jsonw_key(w, "trips");
+		jsonw_int(w, p[i].trips);
+		jsonw_key(w, "cabin");
+		jsonw_str(w, p[i].trips ? cabin : NULL);
+		jsonw_key(w, "hotel_stars");
+		if (p[i].trips)
+			jsonw_int(w, p[i].hotel_stars);
+		else
+			jsonw_null(w);
+		jsonw_key(w, "companions");
+		jsonw_str(w, p[i].trips ? p[i].companions : NULL);
+		jsonw_end(w);
 	}
-	return o;
+	jsonw_end(w);
 }
 
-static json_t *context_json(const struct customer_context *x, const struct intent_result *res,
-			    const struct intent_profile *prof, int64_t now)
+/* The whole context as JSON text, written as it goes: a customer with
+ * hundreds of trips is hundreds of kilobytes. */
+static void write_context(struct jsonw *w, const struct customer_context *x,
+			  const struct tier_rules *tiers, const struct intent_result *res,
+			  const struct intent_profile *prof, int64_t now)
 {
 	const struct customer *cu = &x->customer;
-	json_t *o = record_customer_json(cu);
 	enum tier next;
 	int64_t miles;
 	int32_t segs;
 
-	json_object_set_new(o, "open_alerts", json_integer(x->open_alerts));
-	if (tier_next(&tier_default_rules, cu->tier, cu->ytd_miles, cu->ytd_segments, &next, &miles, &segs))
-		json_object_set_new(o, "next_tier", json_pack("{s:s, s:I, s:i}", "tier",
-			model_tier_name(next), "miles_to_go", (json_int_t)miles, "segments_to_go", (int)segs));
-	else
-		json_object_set_new(o, "next_tier", json_null());
-	json_t *trips = json_array();
-	for (size_t i = 0; i < x->n_trips; i++) {
-		json_t *t = record_trip_json(&x->trips[i]);
-		json_object_set_new(t, "when", json_string(trip_upcoming(&x->trips[i], now) ? "upcoming" : "recent"));
-		json_object_set_new(t, "intent", intent_json(&res[i]));
-		json_object_set_new(t, "situation", json_string(intent_situation_name(res[i].situation)));
-		json_array_append_new(trips, t);
+	jsonw_object(w);
+	record_write_customer(w, cu);
+	jsonw_key(w, "open_alerts");
+	jsonw_int(w, x->open_alerts);
+	jsonw_key(w, "next_tier");
+	if (tier_next(tiers, cu->tier, cu->ytd_miles, cu->ytd_segments, &next, &miles, &segs)) {
+		jsonw_object(w);
+		jsonw_key(w, "tier");
+		jsonw_str(w, model_tier_name(next));
+		jsonw_key(w, "miles_to_go");
+		jsonw_int(w, miles);
+		jsonw_key(w, "segments_to_go");
+		jsonw_int(w, segs);
+		jsonw_end(w);
+	} else {
+		jsonw_null(w);
 	}
-	json_object_set_new(o, "trips", trips);
-	json_object_set_new(o, "profile", profile_json(prof));
-	return o;
+	jsonw_key(w, "trips");
+	jsonw_array(w);
+	for (size_t i = 0; i < x->n_trips; i++) {
+		jsonw_object(w);
+		record_write_trip(w, &x->trips[i]);
+		jsonw_key(w, "when");
+		jsonw_str(w, trip_upcoming(&x->trips[i], now) ? "upcoming" : "recent");
+		jsonw_key(w, "intent");
+		write_intent(w, &res[i]);
+		jsonw_key(w, "situation");
+		jsonw_str(w, intent_situation_name(res[i].situation));
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+	jsonw_key(w, "profile");
+	write_profile(w, prof);
+	jsonw_end(w);
 }
 
 static enum irm_status run_show(struct cli *cli, int argc, char **argv)
@@ -344,10 +386,14 @@ static enum irm_status run_show(struct cli *cli, int argc, char **argv)
 	struct intent_profile prof[INTENT_COUNT];
 	intent_infer_all(&cli->weights, &x.customer, x.trips, x.n_trips, res);
 	intent_profile_build(&x.customer, x.trips, x.n_trips, res, prof);
-	if (json)
-		s = cli_print_json(context_json(&x, res, prof, now));
-	else
-		print_context(&x, res, prof, now);
+	if (json) {
+		struct jsonw w = { 0 };
+		write_context(&w, &x, &cli->rules.tiers, res, prof, now);
+		s = cli_print_text(w.buf, w.len);
+		jsonw_free(&w);
+	} else {
+		print_context(&x, &cli->rules.tiers, res, prof, now);
+	}
 	free(res);
 	context_free(&x);
 	return s;
