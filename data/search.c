@@ -594,24 +594,56 @@ static enum irm_status by_name(struct cache *c, const char *q, const struct toke
 	char expr[4096];
 	size_t len = strlen(q);
 	bool typing = len > 0 && !isspace((unsigned char)q[len - 1]);
+	bool whole[TOKENS_MAX], prefix[TOKENS_MAX], all_whole = true, all_prefix = true;
 	enum irm_status s;
 
 	if (ts->n == 0)
 		return IRM_OK;
-	/* As typed: whole words, the last one a prefix while typing. */
-	expr[0] = '\0';
+	/* What each word is: a known name word, or the start of one. A query
+	 * that needs a word no name has cannot match; it is not asked. */
 	for (int i = 0; i < ts->n; i++) {
-		append(expr, sizeof expr, i ? " " : "");
-		append_token(expr, sizeof expr, ts->t[i], typing && i == ts->n - 1);
+		char hi[TOKEN_MAX + 2];
+		upper_bound(ts->t[i], hi, sizeof hi);
+		whole[i] = exists(c, SQL_TERM_EXISTS, ts->t[i], NULL);
+		prefix[i] = whole[i] || exists(c, SQL_TERM_PREFIX_EXISTS, ts->t[i], hi);
+		all_whole &= whole[i];
+		all_prefix &= prefix[i];
 	}
-	if ((s = fts(c, expr, cs, MATCH_NAME, e)) != IRM_OK)
-		return s;
-	/* Every word a prefix ("da brew"). */
-	if (cs->names < limit && ts->n > 1) {
+	int last = ts->n - 1;
+	bool head_whole = true;
+	for (int i = 0; i < last; i++)
+		head_whole &= whole[i];
+
+	/* Whole words first: the cheapest query and the best matches. When
+	 * they fill the list, prefixes (which score lower) cannot enter it. */
+	if (all_whole) {
 		expr[0] = '\0';
 		for (int i = 0; i < ts->n; i++) {
 			append(expr, sizeof expr, i ? " " : "");
-			append_token(expr, sizeof expr, ts->t[i], true);
+			append_token(expr, sizeof expr, ts->t[i], false);
+		}
+		if ((s = fts(c, expr, cs, MATCH_NAME, e)) != IRM_OK)
+			return s;
+	}
+	/* As typed: the last word a prefix while typing — unless it is a
+	 * whole known word that already found someone ("martin" should not
+	 * drag in every "martinez"; one more letter will). */
+	if (typing && head_whole && prefix[last] && cs->names < limit &&
+	    !(whole[last] && cs->names > 0)) {
+		expr[0] = '\0';
+		for (int i = 0; i < ts->n; i++) {
+			append(expr, sizeof expr, i ? " " : "");
+			append_token(expr, sizeof expr, ts->t[i], i == last);
+		}
+		if ((s = fts(c, expr, cs, MATCH_NAME, e)) != IRM_OK)
+			return s;
+	}
+	/* Every word a prefix ("da brew"), when nothing else matched. */
+	if (cs->names == 0 && ts->n > 1 && all_prefix) {
+		expr[0] = '\0';
+		for (int i = 0; i < ts->n; i++) {
+			append(expr, sizeof expr, i ? " " : "");
+			append_token(expr, sizeof expr, ts->t[i], !whole[i] || (typing && i == last));
 		}
 		if ((s = fts(c, expr, cs, MATCH_NAME_PREFIX, e)) != IRM_OK)
 			return s;
@@ -619,22 +651,19 @@ static enum irm_status by_name(struct cache *c, const char *q, const struct toke
 	if (cs->names > 0)
 		return IRM_OK;
 
-	/* Nothing as typed: let each word that is no known term (nor, for the
+	/* Nothing as typed: let each word that is no known word (nor, for the
 	 * word being typed, the start of one) stand for its near spellings. */
 	expr[0] = '\0';
 	bool any_typo = false;
 	for (int i = 0; i < ts->n; i++) {
 		const char *tok = ts->t[i];
-		bool last = typing && i == ts->n - 1;
-		char hi[TOKEN_MAX + 2];
-		upper_bound(tok, hi, sizeof hi);
-		bool known = exists(c, SQL_TERM_EXISTS, tok, NULL) ||
-			     (last && exists(c, SQL_TERM_PREFIX_EXISTS, tok, hi));
+		bool typed_last = typing && i == last;
+		bool known = whole[i] || (typed_last && prefix[i]);
 		struct typos ty = { 0 };
 		if (!known)
 			typo_terms(c, tok, &ty);
 		append(expr, sizeof expr, i ? " AND (" : "(");
-		append_token(expr, sizeof expr, tok, last);
+		append_token(expr, sizeof expr, tok, typed_last && !whole[i]);
 		for (int j = 0; j < ty.n; j++) {
 			append(expr, sizeof expr, " OR ");
 			append_token(expr, sizeof expr, ty.term[j], false);
