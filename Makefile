@@ -70,7 +70,7 @@ $(IRM): $(TUI_OBJ) $(LIBS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TUI_OBJ) $(LIBS) $(PKG_LIBS) $(LDLIBS)
 
-$(O)/tests/%: tests/%.c tests/testutil.h $(LIBS)
+$(O)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \

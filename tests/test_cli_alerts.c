@@ -4,6 +4,7 @@
  * who was first. The caches are built here with the library: import of a
  * JSON lines fixture, then alerts_sync with hand-made engine results. */
 #include "testutil.h"
+#include "clirun.h"
 
 #include <jansson.h>
 #include <poll.h>
@@ -20,96 +21,12 @@ static char *dir;
 static const char *bin;
 static int serial;
 
-struct run {
-	int status;
-	char *out, *err;
-	size_t out_len, err_len;
-};
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-	memset(r, 0, sizeof *r);
-}
-
-static void slurp(int fd, char **buf, size_t *len, size_t *cap)
-{
-	if (*len + 4096 + 1 > *cap) {
-		*cap = (*cap + 4096) * 2;
-		*buf = realloc(*buf, *cap);
-	}
-	ssize_t n = read(fd, *buf + *len, *cap - *len - 1);
-	if (n > 0)
-		*len += (size_t)n;
-	(*buf)[*len] = '\0';
-}
-
-/* Run irm with args (NULL-terminated, without the program name). */
 static struct run irm(const char *const *args)
 {
-	int pout[2], perr[2];
-	struct run r = { 0 };
-	char *argv[64];
-	int n = 0;
-
-	argv[n++] = (char *)bin;
-	for (; args[n - 1] && n < 63; n++)
-		argv[n] = (char *)args[n - 1];
-	argv[n] = NULL;
-	assert_int_equal(pipe(pout), 0);
-	assert_int_equal(pipe(perr), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(pout[1], 1);
-		dup2(perr[1], 2);
-		close(pout[0]);
-		close(perr[0]);
-		execv(bin, argv);
-		_exit(127);
-	}
-	close(pout[1]);
-	close(perr[1]);
-	size_t out_cap = 0, err_cap = 0;
-	r.out = calloc(1, 1);
-	r.err = calloc(1, 1);
-	struct pollfd fds[2] = { { pout[0], POLLIN, 0 }, { perr[0], POLLIN, 0 } };
-	int open_fds = 2;
-	while (open_fds > 0) {
-		if (poll(fds, 2, 60000) <= 0)
-			fail_msg("irm did not finish");
-		for (int i = 0; i < 2; i++) {
-			if (!(fds[i].revents & (POLLIN | POLLHUP)))
-				continue;
-			size_t before = i ? r.err_len : r.out_len;
-			if (i)
-				slurp(fds[i].fd, &r.err, &r.err_len, &err_cap);
-			else
-				slurp(fds[i].fd, &r.out, &r.out_len, &out_cap);
-			if ((i ? r.err_len : r.out_len) == before) {
-				close(fds[i].fd);
-				fds[i].fd = -1;
-				open_fds--;
-			}
-		}
-	}
-	int ws;
-	waitpid(pid, &ws, 0);
-	r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-	return r;
+	return run_irm(bin, NULL, args);
 }
 
 #define IRM(...) irm((const char *const[]){ __VA_ARGS__, NULL })
-
-static json_t *json_of(const struct run *r)
-{
-	json_error_t je;
-	json_t *v = json_loads(r->out, 0, &je);
-	if (!v)
-		fail_msg("not JSON (%s): %.300s (stderr: %.300s)", je.text, r->out, r->err);
-	return v;
-}
 
 static const char *jstr(json_t *o, const char *key)
 {
