@@ -9,13 +9,17 @@
 #include "mem.h"
 #include "utf8.h"
 
-static void put(struct jsonw *w, const char *s, size_t n)
+static void grow(struct jsonw *w, size_t n)
 {
-	if (w->len + n + 1 > w->cap) {
-		while (w->len + n + 1 > w->cap)
-			w->cap = w->cap ? w->cap * 2 : 4096;
-		w->buf = xrealloc(w->buf, w->cap);
-	}
+	while (w->len + n + 1 > w->cap)
+		w->cap = w->cap ? w->cap * 2 : 65536;
+	w->buf = xrealloc(w->buf, w->cap);
+}
+
+static inline void put(struct jsonw *w, const char *s, size_t n)
+{
+	if (w->len + n + 1 > w->cap)
+		grow(w, n);
 	memcpy(w->buf + w->len, s, n);
 	w->len += n;
 	w->buf[w->len] = '\0';

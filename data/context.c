@@ -29,9 +29,10 @@ static const char SQL_SEGMENTS[] =
 	"SELECT trip, rid, id, carrier, flight, origin, destination, dep_utc, dep_off, arr_utc,"
 	" arr_off, cabin, fare_class, status, status_at, miles FROM segments WHERE trip" OF_CUSTOMER
 	" ORDER BY trip, pos";
+/* Seats come grouped by segment: for each segment, its seats by key. */
 static const char SQL_SEATS[] =
-	"SELECT st.segment, st.passenger, st.seat FROM seats st JOIN segments s ON s.rid = st.segment"
-	" WHERE s.trip" OF_CUSTOMER " ORDER BY st.segment";
+	"SELECT st.segment, st.passenger, st.seat FROM segments s JOIN seats st ON st.segment = s.rid"
+	" WHERE s.trip" OF_CUSTOMER;
 static const char SQL_HOTELS[] =
 	"SELECT trip, name, stars, nights FROM hotel_stays WHERE trip" OF_CUSTOMER
 	" ORDER BY trip, pos";
@@ -254,8 +255,13 @@ static enum irm_status load_seats(struct cache *c, const char *customer_id, stru
 		refs[i] = (struct seg_ref){ seg_rids[i], &segs[i] };
 	qsort(refs, n_segs, sizeof *refs, seg_ref_cmp);
 
+	/* Seats may come in any order: count each segment's, then fill. */
+	struct seat_row {
+		struct segment *own;
+		struct seat seat;
+	};
 	sqlite3_stmt *st = cache_stmt(c, SQL_SEATS, e);
-	struct rows rows = { .size = sizeof(struct seat) }, owner = { .size = sizeof(struct segment *) };
+	struct rows rows = { .size = sizeof(struct seat_row) };
 	int rc = SQLITE_DONE;
 	if (st) {
 		sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
@@ -264,21 +270,25 @@ static enum irm_status load_seats(struct cache *c, const char *customer_id, stru
 			struct seg_ref *r = bsearch(&key, refs, n_segs, sizeof *refs, seg_ref_cmp);
 			if (!r)
 				continue;
-			struct seat *seat = rows_push(&rows);
-			seat->passenger = col_str(a, st, 1);
-			seat->seat = col_str(a, st, 2);
-			*(struct segment **)rows_push(&owner) = r->s;
+			struct seat_row *row = rows_push(&rows);
+			row->own = r->s;
+			row->seat.passenger = col_str(a, st, 1);
+			row->seat.seat = col_str(a, st, 2);
 		}
 		sqlite3_reset(st);
 	}
-	size_t n = rows.n;
-	struct seat *seats = rows_keep(&rows, a);
-	struct segment **own = rows_keep(&owner, a);
-	for (size_t i = 0; i < n; i++) {
-		if (own[i]->n_seats == 0)
-			own[i]->seats = &seats[i];
-		own[i]->n_seats++;
+	struct seat_row *v = rows.v;
+	for (size_t i = 0; i < rows.n; i++)
+		v[i].own->n_seats++;
+	for (size_t i = 0; i < rows.n; i++) {
+		struct segment *sg = v[i].own;
+		if (!sg->seats) {
+			sg->seats = arena_alloc(a, sg->n_seats * sizeof *sg->seats);
+			sg->n_seats = 0;
+		}
+		sg->seats[sg->n_seats++] = v[i].seat;
 	}
+	free(rows.v);
 	free(refs);
 	if (!st)
 		return IRM_ECACHE;
