@@ -96,6 +96,12 @@ check: deps-check
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		IRM_BIN=$(abspath build-san/irm) tests/run $(TEST_SRC:tests/%.c=build-san/tests/%)
 
+# The same tests built by clang, warnings as errors: both compilers clean.
+test-clang: deps-check
+	$(Q)$(MAKE) --no-print-directory O=build-clang CC=clang WERROR=-Werror build-clang/irm \
+		$(TEST_SRC:tests/%.c=build-clang/tests/%)
+	$(Q)IRM_BIN=$(abspath build-clang/irm) tests/run $(TEST_SRC:tests/%.c=build-clang/tests/%)
+
 # --- fuzzing ----------------------------------------------------------------
 # libFuzzer (clang) on the parsers of outside input; not part of `make test`.
 FUZZ_SECONDS ?= 60
@@ -132,7 +138,7 @@ bench-run: $(IRM) $(O)/bench/bench
 # --- dependencies ----------------------------------------------------------
 DEB_PKGS := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 \
 	libcurl4-openssl-dev libreadline-dev libjansson-dev libmicrohttpd-dev \
-	libcmocka-dev tmux tzdata
+	libcmocka-dev tmux tzdata clang
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
@@ -151,9 +157,9 @@ deps-check:
 		|| $(MAKE) --no-print-directory deps
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-clang build-fuzz
 
-.PHONY: all test check fuzz demo demo-run bench bench-run deps deps-check clean
+.PHONY: all test test-clang check fuzz demo demo-run bench bench-run deps deps-check clean
 .SECONDARY:
 
 -include $(shell find $(O) build-san -name '*.d' 2>/dev/null)

@@ -1,7 +1,7 @@
 /* main.c — the irm program: global options, then one command from the
  * table in commands.c. */
 #include <locale.h>
-#include <stddef.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,46 +18,43 @@ static void out_of_memory(void)
 	fwrite(msg, 1, sizeof msg - 1, stderr);
 }
 
-/* The options every command takes, wherever they stand before "--". */
-static const struct global_option {
-	const char *name;           /* "--db" */
-	size_t offset;              /* where in struct cli the value goes */
-} globals[] = {
-	{ "--db", offsetof(struct cli, db_path) },
-	{ "--config", offsetof(struct cli, config_path) },
-	{ "--as", offsetof(struct cli, as) },
-};
-
-/* Take global options (--db PATH, --db=PATH, …) out of argv. Returns the
- * new argc, or -1 on a usage error. */
+/* Take the options every command takes (--db PATH, --db=PATH, --config,
+ * --as) out of argv, wherever they stand before "--". Returns the new argc,
+ * or -1 on a usage error. */
 static int take_globals(struct cli *cli, int argc, char **argv)
 {
+	const struct {
+		const char *name;
+		const char **slot;
+	} globals[] = {
+		{ "--db", &cli->db_path },
+		{ "--config", &cli->config_path },
+		{ "--as", &cli->as },
+	};
 	int out = 1;
+
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			while (i < argc)
 				argv[out++] = argv[i++];
 			break;
 		}
-		const struct global_option *g = NULL;
-		const char *value = NULL;
-		for (size_t k = 0; k < sizeof globals / sizeof globals[0] && !g; k++) {
+		bool taken = false;
+		for (size_t k = 0; k < sizeof globals / sizeof globals[0] && !taken; k++) {
 			size_t n = strlen(globals[k].name);
 			if (strcmp(argv[i], globals[k].name) == 0) {
-				g = &globals[k];
 				if (i + 1 >= argc) {
-					fprintf(stderr, "irm: %s needs a value\n", g->name);
+					fprintf(stderr, "irm: %s needs a value\n", globals[k].name);
 					return -1;
 				}
-				value = argv[++i];
+				*globals[k].slot = argv[++i];
+				taken = true;
 			} else if (strncmp(argv[i], globals[k].name, n) == 0 && argv[i][n] == '=') {
-				g = &globals[k];
-				value = argv[i] + n + 1;
+				*globals[k].slot = argv[i] + n + 1;
+				taken = true;
 			}
 		}
-		if (g)
-			*(const char **)((char *)cli + g->offset) = value;
-		else
+		if (!taken)
 			argv[out++] = argv[i];
 	}
 	argv[out] = NULL;
