@@ -240,6 +240,11 @@ static void test_show_text(void **state)
 	assert_non_null(strstr(r.out, "Dale Brewer"));
 	assert_non_null(strstr(r.out, "998,976"));
 	assert_non_null(strstr(r.out, "DEN→SEA"));
+	/* The millionth mile, projected onto today's leg, with what to say. */
+	assert_non_null(strstr(r.out, "PROJECTED"));
+	assert_non_null(strstr(r.out, "1,000,000 lifetime miles"));
+	assert_non_null(strstr(r.out, "A-C1-lifetime_miles-1000000"));
+	assert_non_null(strstr(r.out, "Congratulations, Dale"));
 	run_free(&r);
 	r = IRM("--db", db, "show", "nobody");
 	assert_int_equal(r.status, 1);

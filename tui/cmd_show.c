@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "cli.h"
 #include "clock.h"
 #include "context.h"
@@ -26,7 +27,7 @@ static void day_text(struct irm_time t, char buf[16])
 	snprintf(buf, 16, "%02d %s %04d", d, months[m - 1], y);
 }
 
-static void clock_text(struct irm_time t, char buf[8])
+static void clock_text(struct irm_time t, char buf[static 8])
 {
 	int min = date_local_minute(t);
 	snprintf(buf, 8, "%02d:%02d", min / 60 % 24, min % 60);
@@ -184,9 +185,51 @@ static void print_profile(const struct intent_profile *p)
 	}
 }
 
+/* "PROJECTED  1,000,000 lifetime miles  UA1234 DEN→SEA 22 Nov  due 22 Nov 15:15Z"
+ * and the suggested message under it. */
+static void print_alerts(const struct alert_list *l)
+{
+	if (!l->n)
+		return;
+	printf("\nOpen alerts\n");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct alert_item *a = &l->v[i];
+		char state[16], day[16];
+		const char *name = alert_state_name(a->state);
+		size_t k;
+		for (k = 0; name[k] && k + 1 < sizeof state; k++)
+			state[k] = (char)(name[k] >= 'a' && name[k] <= 'z' ? name[k] - 'a' + 'A' : name[k]);
+		state[k] = '\0';
+		printf("  %-12s ", state);
+		cli_put_cols(stdout, a->title ? a->title : a->kind, 32);
+		if (a->has_segment && a->segment.known) {
+			fputs("  ", stdout);
+			cli_put(stdout, a->segment.carrier);
+			cli_put(stdout, a->segment.flight);
+			day_text(a->segment.departure, day);
+			printf(" %s→%s %.6s", a->segment.origin, a->segment.destination, day);
+		}
+		if (a->has_due) {
+			char dday[16], dclock[8];
+			struct irm_time due = { a->due_utc, 0 };
+			day_text(due, dday);
+			clock_text(due, dclock);
+			printf("  due %.6s %s UTC", dday, dclock);
+		}
+		fputs("  ", stdout);
+		cli_put(stdout, a->id);
+		fputc('\n', stdout);
+		if (a->message) {
+			fputs("      \u201c", stdout);
+			cli_put(stdout, a->message);
+			fputs("\u201d\n", stdout);
+		}
+	}
+}
+
 static void print_context(const struct customer_context *x, const struct tier_rules *tiers,
-			  const struct intent_result *res, const struct intent_profile *prof,
-			  int64_t now)
+			  const struct alert_list *open, const struct intent_result *res,
+			  const struct intent_profile *prof, int64_t now)
 {
 	const struct customer *cu = &x->customer;
 	char a[32], b[32], day[11];
@@ -237,6 +280,7 @@ static void print_context(const struct customer_context *x, const struct tier_ru
 	for (size_t i = 0; i < x->n_trips; i++)
 		if (x->trips[i].n_segments)
 			trip_upcoming(&x->trips[i], now) ? upcoming++ : recent++;
+	print_alerts(open);
 	printf("\nUpcoming trips%s\n", upcoming ? "" : ": none");
 	for (size_t i = 0; i < x->n_trips; i++)
 		if (x->trips[i].n_segments && trip_upcoming(&x->trips[i], now))
@@ -378,6 +422,15 @@ static enum irm_status run_show(struct cli *cli, int argc, char **argv)
 	if (cli_open_cache(cli, 0, &c, &e) != IRM_OK)
 		return cli_fail(&e);
 	enum irm_status s = context_load(c, argv[optind], &x, &e);
+	struct alert_list open = { 0 };
+	if (s == IRM_OK && !json) {
+		struct alert_filter f = {
+			.customer = x.customer.id,
+			.states = 1u << ALERT_PROJECTED | 1u << ALERT_PENDING | 1u << ALERT_ACKNOWLEDGED,
+		};
+		if ((s = alerts_list(c, &f, &open, &e)) != IRM_OK)
+			context_free(&x);
+	}
 	cache_close(&c);
 	if (s != IRM_OK)
 		return cli_fail(&e);
@@ -392,8 +445,9 @@ static enum irm_status run_show(struct cli *cli, int argc, char **argv)
 		s = cli_print_text(w.buf, w.len);
 		jsonw_free(&w);
 	} else {
-		print_context(&x, &cli->rules.tiers, res, prof, now);
+		print_context(&x, &cli->rules.tiers, &open, res, prof, now);
 	}
+	alerts_list_free(&open);
 	free(res);
 	context_free(&x);
 	return s;
