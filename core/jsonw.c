@@ -148,15 +148,21 @@ void jsonw_int(struct jsonw *w, int64_t v)
 
 void jsonw_real(struct jsonw *w, double v)
 {
-	char buf[32];
-	if (!isfinite(v)) {
+	char buf[48];
+	if (!isfinite(v) || fabs(v) >= 1e14) {
 		jsonw_null(w);
 		return;
 	}
+	/* Integer arithmetic, not printf's %g: the locale may want a decimal
+	 * comma, JSON never does. */
+	long long scaled = llround(v * 10000.0);
+	unsigned long long a = scaled < 0 ? 0ULL - (unsigned long long)scaled : (unsigned long long)scaled;
+	int n = snprintf(buf, sizeof buf, "%s%llu.%04llu", scaled < 0 ? "-" : "", a / 10000, a % 10000);
+	while (n > 0 && buf[n - 1] == '0')
+		n--;
+	if (n > 0 && buf[n - 1] == '.')
+		n--;
 	value_begins(w);
-	int n = snprintf(buf, sizeof buf, "%.4g", v);
-	/* JSON wants a digit where %g may give "1e+02" (fine) or "1" (an
-	 * integer: fine too, it reads back as the same number). */
 	put(w, buf, (size_t)n);
 }
 

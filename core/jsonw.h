@@ -36,7 +36,7 @@ void jsonw_end(struct jsonw *w);            /* closes the innermost */
 void jsonw_key(struct jsonw *w, const char *key);
 void jsonw_str(struct jsonw *w, const char *s);   /* NULL writes null */
 void jsonw_int(struct jsonw *w, int64_t v);
-void jsonw_real(struct jsonw *w, double v);       /* 4 significant digits */
+void jsonw_real(struct jsonw *w, double v);       /* to 4 decimal places */
 void jsonw_bool(struct jsonw *w, bool v);
 void jsonw_null(struct jsonw *w);
 void jsonw_free(struct jsonw *w);

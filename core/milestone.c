@@ -15,6 +15,7 @@
 
 #include "airports.h"
 #include "date.h"
+#include "utf8.h"
 
 
 struct leg {
@@ -25,6 +26,7 @@ struct leg {
 struct out {
 	struct milestone_alert *v;
 	size_t n, cap;
+	int64_t now;
 };
 
 static int leg_cmp(const void *pa, const void *pb)
@@ -33,16 +35,6 @@ static int leg_cmp(const void *pa, const void *pb)
 	if (a->s->departure.utc != b->s->departure.utc)
 		return a->s->departure.utc < b->s->departure.utc ? -1 : 1;
 	return strcmp(a->s->id, b->s->id);
-}
-
-static bool counts(const struct rules *r, const struct segment *s)
-{
-	if (r->n_carriers == 0)
-		return true;
-	for (size_t i = 0; i < r->n_carriers; i++)
-		if (s->carrier && strcmp(s->carrier, r->carriers[i]) == 0)
-			return true;
-	return false;
 }
 
 static void thousands(int64_t v, char *buf, size_t size)
@@ -77,7 +69,7 @@ static void fill(char *out, size_t size, const char *tpl, const struct customer 
 
 	out[0] = '\0';
 	for (const char *p = tpl; *p && n + 1 < size; ) {
-		char val[160];
+		char val[512];
 		const char *end = *p == '{' ? strchr(p, '}') : NULL;
 		if (!end) {
 			out[n++] = *p++;
@@ -102,8 +94,9 @@ static void fill(char *out, size_t size, const char *tpl, const struct customer 
 		} else if (IS("years")) {
 			snprintf(val, sizeof val, "%lld", (long long)threshold);
 		} else if (IS("tier")) {
+			int64_t t = u->kind == RULE_TIER ? threshold % 10 : threshold;
 			snprintf(val, sizeof val, "%s",
-				 model_tier_name(threshold >= 0 && threshold < TIER_COUNT ? (enum tier)threshold : TIER_MEMBER));
+				 model_tier_name(t >= 0 && t < TIER_COUNT ? (enum tier)t : TIER_MEMBER));
 		} else if (leg && IS("flight")) {
 			snprintf(val, sizeof val, "%s%s", leg->s->carrier ? leg->s->carrier : "",
 				 leg->s->flight ? leg->s->flight : "");
@@ -122,16 +115,23 @@ static void fill(char *out, size_t size, const char *tpl, const struct customer 
 			n = size - 1;
 		p = end + 1;
 	}
+	/* Cut short, the text must not end inside a character. */
+	size_t bad;
+	if (!utf8_valid(out, strlen(out), &bad))
+		out[bad] = '\0';
 }
 
+/* The alert for (u, threshold) on this leg. A pending one whose leg flew
+ * longer ago than the lookback is marked late. */
 static void emit(struct out *o, const struct rules *r, const struct rule *u,
 		 const struct customer *cu, int64_t threshold, enum alert_state state,
 		 const struct leg *leg)
 {
-	(void)r;
 	if (o->n < o->cap) {
 		struct milestone_alert *a = &o->v[o->n];
 		memset(a, 0, sizeof *a);
+		a->late = state == ALERT_PENDING && leg &&
+			  leg->s->departure.utc < o->now - (int64_t)r->lookback_days * 86400;
 		alert_make_id(a->id, sizeof a->id, cu->id, u->name, threshold);
 		a->rule = u;
 		a->threshold = threshold;
@@ -171,8 +171,7 @@ static void crossings(struct out *o, const struct rules *r, const struct rule *u
 /* A running figure (miles or flights) over the legs: pending crossings on
  * recent flown legs, projected ones on booked legs. */
 static void running(struct out *o, const struct rules *r, const struct rule *u,
-		    const struct customer *cu, const struct leg *legs, size_t n, int64_t now,
-		    bool by_miles)
+		    const struct customer *cu, const struct leg *legs, size_t n, bool by_miles)
 {
 	int64_t total = by_miles ? cu->lifetime_miles : cu->lifetime_flights, flown = 0;
 	for (size_t i = 0; i < n; i++)
@@ -181,13 +180,11 @@ static void running(struct out *o, const struct rules *r, const struct rule *u,
 	int64_t cum = total - flown;
 	if (cum < 0)
 		cum = 0;
-	int64_t since = now - (int64_t)r->lookback_days * 86400;
 	for (size_t i = 0; i < n; i++) {
 		if (legs[i].s->status != SEG_FLOWN)
 			continue;
 		int64_t next = cum + (by_miles ? legs[i].s->miles : 1);
-		if (legs[i].s->departure.utc >= since)
-			crossings(o, r, u, cu, cum, next, ALERT_PENDING, &legs[i]);
+		crossings(o, r, u, cu, cum, next, ALERT_PENDING, &legs[i]);
 		cum = next;
 	}
 	cum = total;
@@ -227,7 +224,8 @@ static void tier_rule(struct out *o, const struct rules *r, const struct rule *u
 	enum tier have = tier_earned(&r->tiers, miles, segs);
 	if (have < cu->tier)
 		have = cu->tier;
-	int64_t since = now - (int64_t)r->lookback_days * 86400;
+	int y, m, d;
+	date_to_ymd((int32_t)(now / 86400 - (now % 86400 < 0)), &y, &m, &d);
 	for (size_t pass = 0; pass < 2; pass++) {
 		enum seg_status want = pass == 0 ? SEG_FLOWN : SEG_BOOKED;
 		for (size_t i = 0; i < n; i++) {
@@ -238,23 +236,23 @@ static void tier_rule(struct out *o, const struct rules *r, const struct rule *u
 			segs++;
 			enum tier now_tier = tier_earned(&r->tiers, miles, segs);
 			if (now_tier > have) {
-				if (want == SEG_BOOKED || s->departure.utc >= since)
-					emit(o, r, u, cu, now_tier,
-					     want == SEG_FLOWN ? ALERT_PENDING : ALERT_PROJECTED, &legs[i]);
+				/* One per tier and year: the figures start again each year. */
+				emit(o, r, u, cu, (int64_t)y * 10 + now_tier,
+				     want == SEG_FLOWN ? ALERT_PENDING : ALERT_PROJECTED, &legs[i]);
 				have = now_tier;
 			}
 		}
 	}
 }
 
-/* A leg of interest: flown recently (pending) or booked (projected). */
-static bool eligible(const struct leg *l, int64_t now, int lookback_days, enum alert_state *st)
+/* A leg of interest: flown (pending; late when old) or booked (projected). */
+static bool eligible(const struct leg *l, enum alert_state *st)
 {
 	if (l->s->status == SEG_BOOKED) {
 		*st = ALERT_PROJECTED;
 		return true;
 	}
-	if (l->s->status == SEG_FLOWN && l->s->departure.utc >= now - (int64_t)lookback_days * 86400) {
+	if (l->s->status == SEG_FLOWN) {
 		*st = ALERT_PENDING;
 		return true;
 	}
@@ -262,7 +260,7 @@ static bool eligible(const struct leg *l, int64_t now, int lookback_days, enum a
 }
 
 static void birthday_rule(struct out *o, const struct rules *r, const struct rule *u,
-			  const struct customer *cu, const struct leg *legs, size_t n, int64_t now)
+			  const struct customer *cu, const struct leg *legs, size_t n)
 {
 	if (cu->birth_date == DATE_NONE)
 		return;
@@ -271,7 +269,7 @@ static void birthday_rule(struct out *o, const struct rules *r, const struct rul
 	int64_t last_year = -1;
 	for (size_t i = 0; i < n; i++) {
 		enum alert_state st;
-		if (!eligible(&legs[i], now, r->lookback_days, &st))
+		if (!eligible(&legs[i], &st))
 			continue;
 		int y, m, d;
 		date_to_ymd(date_local_day(legs[i].s->departure), &y, &m, &d);
@@ -286,7 +284,7 @@ static void birthday_rule(struct out *o, const struct rules *r, const struct rul
 }
 
 static void anniversary_rule(struct out *o, const struct rules *r, const struct rule *u,
-			     const struct customer *cu, const struct leg *legs, size_t n, int64_t now)
+			     const struct customer *cu, const struct leg *legs, size_t n)
 {
 	if (cu->member_since == DATE_NONE)
 		return;
@@ -295,14 +293,20 @@ static void anniversary_rule(struct out *o, const struct rules *r, const struct 
 	int64_t done_years = -1;
 	for (size_t i = 0; i < n; i++) {
 		enum alert_state st;
-		if (!eligible(&legs[i], now, r->lookback_days, &st))
+		if (!eligible(&legs[i], &st))
 			continue;
 		int32_t day = date_local_day(legs[i].s->departure);
 		int y, m, d;
 		date_to_ymd(day, &y, &m, &d);
-		int32_t anniv = date_from_ymd(y, sm, sm == 2 && sd == 29 ? 28 : sd);
-		int64_t years = y - sy;
-		if (years <= 0 || years == done_years || day < anniv - 7 || day > anniv + 7)
+		/* The anniversary nearest the leg may fall in the year before or
+		 * after it (a leg on 30 December, a member since 3 January). */
+		int64_t years = -1;
+		for (int ay = y - 1; ay <= y + 1; ay++) {
+			int32_t anniv = date_from_ymd(ay, sm, sm == 2 && sd == 29 ? 28 : sd);
+			if (day >= anniv - 7 && day <= anniv + 7)
+				years = ay - sy;
+		}
+		if (years <= 0 || years == done_years)
 			continue;
 		bool listed = false;
 		for (size_t k = 0; k < u->n_thresholds; k++)
@@ -319,7 +323,7 @@ static void anniversary_rule(struct out *o, const struct rules *r, const struct 
  * holds the customer's whole history (as many flown legs as the loyalty
  * system counts flights), since "first" cannot be told from part of it. */
 static void first_rule(struct out *o, const struct rules *r, const struct rule *u,
-		       const struct customer *cu, const struct leg *legs, size_t n, int64_t now)
+		       const struct customer *cu, const struct leg *legs, size_t n)
 {
 	int64_t flown = 0;
 	for (size_t i = 0; i < n; i++)
@@ -340,7 +344,7 @@ static void first_rule(struct out *o, const struct rules *r, const struct rule *
 		if (!hit)
 			continue;
 		enum alert_state st;
-		if (eligible(&legs[i], now, r->lookback_days, &st))
+		if (eligible(&legs[i], &st))
 			emit(o, r, u, cu, -1, st, &legs[i]);
 		return;  /* only the first one, recent or not */
 	}
@@ -350,7 +354,7 @@ size_t milestone_evaluate(const struct rules *r, const struct customer *cu,
 			  const struct trip *trips, size_t n_trips, int64_t now,
 			  struct milestone_alert *out, size_t cap)
 {
-	struct out o = { out, 0, cap };
+	struct out o = { out, 0, cap, now };
 	size_t n = 0;
 	for (size_t i = 0; i < n_trips; i++)
 		n += trips[i].n_segments;
@@ -360,7 +364,7 @@ size_t milestone_evaluate(const struct rules *r, const struct customer *cu,
 	n = 0;
 	for (size_t i = 0; i < n_trips; i++)
 		for (size_t k = 0; k < trips[i].n_segments; k++)
-			if (counts(r, &trips[i].segments[k]))
+			if (rules_carrier_counts(r, trips[i].segments[k].carrier))
 				legs[n++] = (struct leg){ &trips[i].segments[k], &trips[i] };
 	qsort(legs, n, sizeof *legs, leg_cmp);
 
@@ -369,13 +373,13 @@ size_t milestone_evaluate(const struct rules *r, const struct customer *cu,
 		if (!u->enabled)
 			continue;
 		switch (u->kind) {
-		case RULE_LIFETIME_MILES: running(&o, r, u, cu, legs, n, now, true); break;
-		case RULE_FLIGHTS: running(&o, r, u, cu, legs, n, now, false); break;
+		case RULE_LIFETIME_MILES: running(&o, r, u, cu, legs, n, true); break;
+		case RULE_FLIGHTS: running(&o, r, u, cu, legs, n, false); break;
 		case RULE_TIER: tier_rule(&o, r, u, cu, legs, n, now); break;
-		case RULE_ANNIVERSARY: anniversary_rule(&o, r, u, cu, legs, n, now); break;
-		case RULE_BIRTHDAY: birthday_rule(&o, r, u, cu, legs, n, now); break;
+		case RULE_ANNIVERSARY: anniversary_rule(&o, r, u, cu, legs, n); break;
+		case RULE_BIRTHDAY: birthday_rule(&o, r, u, cu, legs, n); break;
 		case RULE_FIRST_INTERNATIONAL:
-		case RULE_FIRST_PREMIUM: first_rule(&o, r, u, cu, legs, n, now); break;
+		case RULE_FIRST_PREMIUM: first_rule(&o, r, u, cu, legs, n); break;
 		case RULE_KIND_COUNT: break;
 		}
 	}

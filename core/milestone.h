@@ -1,8 +1,8 @@
 /* milestone.h — the milestone engine: which recognition alerts hold for a
  * customer, given their segments and the rules (core/rules.h).
  *
- * A threshold crossed on a flown leg gives a `pending` alert (when the leg
- * is recent enough to still matter: rules.lookback_days); one that a booked
+ * A threshold crossed on a flown leg gives a `pending` alert (marked `late`
+ * when the leg is older than rules.lookback_days); one that a booked
  * leg will cross gives a `projected` alert naming that leg. The engine is a
  * pure function: it says what should hold now; data/alerts.c compares that
  * with what is stored and applies the transitions (project, cross,
@@ -11,6 +11,7 @@
 #ifndef IRM_MILESTONE_H
 #define IRM_MILESTONE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,9 @@ struct milestone_alert {
 	const struct rule *rule;    /* points into the rules given */
 	int64_t threshold;          /* -1 for rules without one */
 	enum alert_state state;     /* ALERT_PROJECTED or ALERT_PENDING */
+	bool late;                  /* crossed longer ago than rules.lookback_days:
+				     * raises nothing new, but an alert already
+				     * projected onto that leg follows it */
 	const struct segment *segment;  /* the leg that crosses (points into trips) */
 	const struct trip *trip;
 	int64_t due_utc;            /* when someone must have acted */

@@ -68,6 +68,16 @@ void rules_default(struct rules *r)
 	    "Welcome to the front cabin, {first_name} — enjoy {flight} {route}.");
 }
 
+bool rules_carrier_counts(const struct rules *r, const char *carrier)
+{
+	if (!r || r->n_carriers == 0)
+		return true;
+	for (size_t i = 0; i < r->n_carriers; i++)
+		if (carrier && strcmp(carrier, r->carriers[i]) == 0)
+			return true;
+	return false;
+}
+
 const struct rule *rules_find(const struct rules *r, const char *name)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -76,7 +86,9 @@ const struct rule *rules_find(const struct rules *r, const char *name)
 	return NULL;
 }
 
-/* "100000 250000 1_000_000" into thresholds, strictly increasing. */
+/* "100000 250000 1_000_000 2,000,000" into thresholds, strictly
+ * increasing: words separated by spaces, each a whole number as irm.conf
+ * writes them. */
 static enum irm_status parse_thresholds(struct conf *c, struct conf_entry *en, struct rule *u,
 					struct irm_err *e)
 {
@@ -85,23 +97,23 @@ static enum irm_status parse_thresholds(struct conf *c, struct conf_entry *en, s
 	int64_t prev = 0;
 
 	while (*p) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
+		char word[64];
+		size_t len = 0;
+		while (*p == ' ' || *p == '\t')
 			p++;
-		if (!*p)
+		while (p[len] && p[len] != ' ' && p[len] != '\t')
+			len++;
+		if (!len)
 			break;
-		if (*p < '0' || *p > '9')
-			return conf_error(c, en, e, "not a list of whole numbers: '%s'", en->value);
-		int64_t v = 0;
-		while ((*p >= '0' && *p <= '9') || *p == '_') {
-			if (*p != '_') {
-				if (v > (INT64_MAX - 9) / 10)
-					return conf_error(c, en, e, "number too large");
-				v = v * 10 + (*p - '0');
-			}
-			p++;
-		}
-		if (*p && *p != ' ' && *p != '\t' && *p != ',')
-			return conf_error(c, en, e, "not a list of whole numbers: '%s'", en->value);
+		if (len >= sizeof word)
+			return conf_error(c, en, e, "'%.*s' is not a whole number", (int)len, p);
+		memcpy(word, p, len);
+		word[len] = '\0';
+		p += len;
+		int64_t v;
+		const char *why = conf_scan_int(word, &v);
+		if (why)
+			return conf_error(c, en, e, "'%s': %s", word, why);
 		if (v <= 0 || (n > 0 && v <= prev))
 			return conf_error(c, en, e, "thresholds must be positive and increasing");
 		if (n == RULE_THRESHOLDS_MAX)
@@ -207,9 +219,12 @@ enum irm_status rules_configure(struct rules *r, struct conf *c, struct irm_err 
 				n++;
 			if (!n)
 				break;
-			if (n < 2 || n > 3 || r->n_carriers == CARRIERS_MAX)
-				return conf_error(c, en, e, "carriers are 2- or 3-letter codes, at most %d",
-						  CARRIERS_MAX);
+			bool code = n >= 2 && n <= 3;
+			for (size_t k = 0; k < n && code; k++)
+				code = (p[k] >= 'A' && p[k] <= 'Z') || (p[k] >= '0' && p[k] <= '9');
+			if (!code || r->n_carriers == CARRIERS_MAX)
+				return conf_error(c, en, e, "carriers are 2- or 3-character codes in capitals"
+						  " (\"UA\"), at most %d", CARRIERS_MAX);
 			snprintf(r->carriers[r->n_carriers++], 4, "%.*s", (int)n, p);
 			p += n;
 		}
@@ -228,6 +243,18 @@ enum irm_status rules_configure(struct rules *r, struct conf *c, struct irm_err 
 			return st;
 		r->tiers.segments[t] = (int32_t)v;
 	}
+	for (int t = TIER_GOLD; t < TIER_COUNT; t++)
+		if (r->tiers.miles[t] <= r->tiers.miles[t - 1] ||
+		    r->tiers.segments[t] <= r->tiers.segments[t - 1]) {
+			/* The defaults rise; only [tiers] settings can break that. */
+			const struct conf_entry *at = NULL;
+			for (size_t k = c->n; k-- > 0; )
+				if (strcmp(c->v[k].section, "tiers") == 0)
+					at = &c->v[k];
+			return at ? conf_error(c, at, e, "each tier must take more miles and segments"
+					       " than the one below it")
+				  : err_set(e, IRM_EINPUT, "tiers do not rise");
+		}
 	for (size_t i = 0; i < r->n; i++)
 		if ((st = configure_rule(c, &r->v[i], e)) != IRM_OK)
 			return st;

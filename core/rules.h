@@ -14,7 +14,7 @@
 enum rule_kind {
 	RULE_LIFETIME_MILES,    /* thresholds of lifetime flown miles */
 	RULE_FLIGHTS,           /* the Nth flight */
-	RULE_TIER,              /* a tier upgrade earned */
+	RULE_TIER,              /* a tier upgrade earned; threshold YEAR*10 + tier */
 	RULE_ANNIVERSARY,       /* years of membership, flown on or near the day */
 	RULE_BIRTHDAY,          /* flying on one's birthday (local date at the origin) */
 	RULE_FIRST_INTERNATIONAL,
@@ -53,6 +53,8 @@ void rules_default(struct rules *r);
 /* Apply the [milestones] and [milestone NAME] sections of c. */
 enum irm_status rules_configure(struct rules *r, struct conf *c, struct irm_err *e);
 const struct rule *rules_find(const struct rules *r, const char *name);
+/* Whether a leg of this carrier counts towards miles and flights. */
+bool rules_carrier_counts(const struct rules *r, const char *carrier);
 const char *rules_kind_name(enum rule_kind k);
 
 #endif

@@ -214,8 +214,8 @@ static enum irm_status sync_one(struct cache *c, const char *customer_id, const 
 	enum alert_state to;
 	enum irm_status s;
 
-	if (!old)
-		return sync_insert(c, customer_id, id, h, now, e);
+	if (!old)  /* a late crossing raises nothing new */
+		return h->late ? IRM_OK : sync_insert(c, customer_id, id, h, now, e);
 	old->seen = true;
 	leg_text(h->segment, leg, sizeof leg);
 	switch (old->state) {
@@ -240,6 +240,8 @@ static enum irm_status sync_one(struct cache *c, const char *customer_id, const 
 		}
 		break;
 	case ALERT_WITHDRAWN:
+		if (h->late)
+			return IRM_OK;
 		if ((s = alert_transition(old->state, h->state == ALERT_PENDING ? ALERT_EV_CROSS
 							: ALERT_EV_PROJECT, &to, e)) != IRM_OK)
 			return s;

@@ -1,6 +1,7 @@
 /* engine.c — the milestone engine over the cache, customer by customer. */
 #include "engine.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,17 +12,42 @@
 
 enum { HELD_MAX = 64 };
 
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+	return h;
+}
+
+/* ids[] in order of arrival; slots[] an open-addressing index into it. */
 void engine_set_add(struct engine_set *s, const char *customer_id)
 {
 	if (!customer_id)
 		return;
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->ids[i], customer_id) == 0)
+	if ((s->n + 1) * 2 > s->n_slots) {
+		size_t n = s->n_slots ? s->n_slots * 2 : 64;
+		free(s->slots);
+		s->slots = xmalloc(n * sizeof *s->slots);
+		for (size_t i = 0; i < n; i++)
+			s->slots[i] = SIZE_MAX;
+		s->n_slots = n;
+		for (size_t i = 0; i < s->n; i++) {
+			size_t j = hash(s->ids[i]) & (n - 1);
+			while (s->slots[j] != SIZE_MAX)
+				j = (j + 1) & (n - 1);
+			s->slots[j] = i;
+		}
+	}
+	size_t j = hash(customer_id) & (s->n_slots - 1);
+	for (; s->slots[j] != SIZE_MAX; j = (j + 1) & (s->n_slots - 1))
+		if (strcmp(s->ids[s->slots[j]], customer_id) == 0)
 			return;
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
 		s->ids = xrealloc(s->ids, s->cap * sizeof *s->ids);
 	}
+	s->slots[j] = s->n;
 	s->ids[s->n++] = xstrdup(customer_id);
 }
 
@@ -30,6 +56,7 @@ void engine_set_free(struct engine_set *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->ids[i]);
 	free(s->ids);
+	free(s->slots);
 	memset(s, 0, sizeof *s);
 }
 
@@ -37,13 +64,16 @@ enum irm_status engine_apply(struct cache *c, const struct rules *r, const struc
 			     const struct trip *trips, size_t n_trips, int64_t now, bool fresh,
 			     struct irm_err *e)
 {
-	struct milestone_alert held[HELD_MAX];
+	struct milestone_alert local[HELD_MAX], *held = local;
 	size_t n = milestone_evaluate(r, cu, trips, n_trips, now, held, HELD_MAX);
-	if (n > HELD_MAX)
-		n = HELD_MAX;
-	if (n == 0 && fresh)
-		return IRM_OK;
-	return alerts_sync(c, cu->id, held, n, now, e);
+	if (n > HELD_MAX) {  /* rare: dense thresholds; ask again with room */
+		held = xcalloc(n, sizeof *held);
+		n = milestone_evaluate(r, cu, trips, n_trips, now, held, n);
+	}
+	enum irm_status s = n == 0 && fresh ? IRM_OK : alerts_sync(c, cu->id, held, n, now, e);
+	if (held != local)
+		free(held);
+	return s;
 }
 
 enum irm_status engine_run_customer(struct cache *c, const struct rules *r,

@@ -15,8 +15,9 @@
 
 /* Customers whose data a batch touched, each once. */
 struct engine_set {
-	char **ids;
+	char **ids;                 /* in the order they came */
 	size_t n, cap;
+	size_t *slots, n_slots;     /* a hash index into ids */
 };
 
 void engine_set_add(struct engine_set *s, const char *customer_id);

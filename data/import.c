@@ -19,7 +19,8 @@
 enum { IMPORT_MAX_LINE = 4 * 1024 * 1024 };
 
 /* Put one record; note whose alerts it may move in `touched`. */
-static enum irm_status put_record(struct cache *c, const struct record *r, enum put_outcome *o,
+static enum irm_status put_record(struct cache *c, const struct record *r,
+				  const struct rules *rules, enum put_outcome *o,
 				  struct engine_set *touched, struct irm_err *e)
 {
 	enum irm_status s;
@@ -35,12 +36,12 @@ static enum irm_status put_record(struct cache *c, const struct record *r, enum 
 		 * projections, one put on may gain some. */
 		if ((s = records_trip_members(c, r->u.trip.id, touched, e)) != IRM_OK)
 			return s;
-		s = records_put_trip(c, &r->u.trip, o, e);
+		s = records_put_trip(c, &r->u.trip, rules, o, e);
 		for (size_t i = 0; s == IRM_OK && i < r->u.trip.n_passengers; i++)
 			engine_set_add(touched, r->u.trip.passengers[i].customer_id);
 		return s;
 	case RECORD_SEGMENT_STATUS:
-		s = records_put_segment_status(c, &r->u.status, o, e);
+		s = records_put_segment_status(c, &r->u.status, rules, o, e);
 		if (s == IRM_OK && *o == PUT_UPDATED)
 			s = records_segment_members(c, r->u.status.segment_id, touched, e);
 		return s;
@@ -133,7 +134,7 @@ enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
 		enum put_outcome outcome;
 		s = record_parse(line, (size_t)len, &arena, &rec, e);
 		if (s == IRM_OK)
-			s = put_record(c, &rec, &outcome, &touched, e);
+			s = put_record(c, &rec, rules, &outcome, &touched, e);
 		arena_free(&arena);
 		if (s != IRM_OK) {
 			err_prefix(e, "%s:%ld", name, lineno);

@@ -6,6 +6,7 @@
 #include "records.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,11 +454,11 @@ static enum irm_status old_segments(struct cache *c, long long rid, struct old_s
 }
 
 static enum irm_status put_trip_parts(struct cache *c, long long rid, const struct trip *t,
-				      const struct old_segment *olds, size_t n_old,
-				      struct irm_err *e);
+				      const struct rules *rules, const struct old_segment *olds,
+				      size_t n_old, struct irm_err *e);
 
-enum irm_status records_put_trip(struct cache *c, const struct trip *t, enum put_outcome *out,
-				 struct irm_err *e)
+enum irm_status records_put_trip(struct cache *c, const struct trip *t, const struct rules *rules,
+				 enum put_outcome *out, struct irm_err *e)
 {
 	int64_t digest = trip_digest(t), version = t->version;
 	enum put_outcome outcome = PUT_ADDED;
@@ -507,7 +508,7 @@ enum irm_status records_put_trip(struct cache *c, const struct trip *t, enum put
 		free(olds);
 		return s;
 	}
-	s = put_trip_parts(c, rid, t, olds, n_old, e);
+	s = put_trip_parts(c, rid, t, rules, olds, n_old, e);
 	free(olds);
 	return s;
 }
@@ -517,8 +518,8 @@ enum irm_status records_put_trip(struct cache *c, const struct trip *t, enum put
  * (events are more precise than a resent booking); otherwise a change to or
  * from flown credits or takes back its miles. */
 static enum irm_status put_trip_parts(struct cache *c, long long rid, const struct trip *t,
-				      const struct old_segment *olds, size_t n_old,
-				      struct irm_err *e)
+				      const struct rules *rules, const struct old_segment *olds,
+				      size_t n_old, struct irm_err *e)
 {
 	sqlite3_stmt *st;
 	enum irm_status s;
@@ -547,7 +548,8 @@ static enum irm_status put_trip_parts(struct cache *c, long long rid, const stru
 				status_at = olds[k].status_at;
 			}
 			int sign = (status == SEG_FLOWN) - (olds[k].status == SEG_FLOWN);
-			if (sign && (s = credit_flown(c, rid, sign, sg->miles, sg->departure.utc, e)) != IRM_OK)
+			if (sign && rules_carrier_counts(rules, sg->carrier) &&
+			    (s = credit_flown(c, rid, sign, sg->miles, sg->departure.utc, e)) != IRM_OK)
 				return s;
 		}
 		if ((s = put_segment(c, rid, i, sg, status, status_at, e)) != IRM_OK)
@@ -572,11 +574,12 @@ static enum irm_status put_trip_parts(struct cache *c, long long rid, const stru
 /* --- segment status ------------------------------------------------------- */
 
 static const char SQL_SEGMENT_STATUS_GET[] =
-	"SELECT rid, trip, status, status_at, miles, dep_utc FROM segments WHERE id = ?1";
+	"SELECT rid, trip, status, status_at, miles, dep_utc, carrier FROM segments WHERE id = ?1";
 static const char SQL_SEGMENT_STATUS_SET[] =
 	"UPDATE segments SET status = ?2, status_at = ?3 WHERE rid = ?1";
 enum irm_status records_put_segment_status(struct cache *c, const struct segment_status *ss,
-					   enum put_outcome *out, struct irm_err *e)
+					   const struct rules *rules, enum put_outcome *out,
+					   struct irm_err *e)
 {
 	sqlite3_stmt *st = cache_stmt(c, SQL_SEGMENT_STATUS_GET, e);
 	enum irm_status s;
@@ -598,6 +601,7 @@ enum irm_status records_put_segment_status(struct cache *c, const struct segment
 	int64_t old_at = sqlite3_column_int64(st, 3);
 	int miles = sqlite3_column_int(st, 4);
 	int64_t dep = sqlite3_column_int64(st, 5);
+	bool counts = rules_carrier_counts(rules, (const char *)sqlite3_column_text(st, 6));
 	sqlite3_reset(st);
 
 	int64_t at = ss->has_at ? ss->at.utc : clock_now();
@@ -620,7 +624,7 @@ enum irm_status records_put_segment_status(struct cache *c, const struct segment
 		return s;
 
 	int sign = (ss->status == SEG_FLOWN) - (old == SEG_FLOWN);
-	return sign ? credit_flown(c, trip, sign, miles, dep, e) : IRM_OK;
+	return sign && counts ? credit_flown(c, trip, sign, miles, dep, e) : IRM_OK;
 }
 
 /* --- who a change touches ------------------------------------------------- */

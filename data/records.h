@@ -10,18 +10,21 @@
 #include "cache.h"
 #include "engine.h"
 #include "model.h"
+#include "rules.h"
 
 enum put_outcome { PUT_ADDED, PUT_UPDATED, PUT_UNCHANGED, PUT_STALE };
 
 enum irm_status records_put_customer(struct cache *c, const struct customer *cu,
 				     enum put_outcome *out, struct irm_err *e);
-enum irm_status records_put_trip(struct cache *c, const struct trip *t,
+/* `rules` (NULL: every carrier) says which flown legs earn miles. */
+enum irm_status records_put_trip(struct cache *c, const struct trip *t, const struct rules *rules,
 				 enum put_outcome *out, struct irm_err *e);
 /* A status change of a known segment (unknown: IRM_EINPUT). A leg that
  * becomes flown adds its miles and one flight to each member on the trip;
  * a change older than the one applied (by `at`) is stale. */
 enum irm_status records_put_segment_status(struct cache *c, const struct segment_status *s,
-					   enum put_outcome *out, struct irm_err *e);
+					   const struct rules *rules, enum put_outcome *out,
+					   struct irm_err *e);
 
 /* The members on a trip (by trip id), or on the trip holding a segment (by
  * segment id), added to `set`: whose alerts a change may move. */

@@ -375,6 +375,17 @@ static void test_configuration_file(void **state)
 	r = IRM("--db", db, "--config", "/nonexistent/irm.conf", "find", "dale");
 	assert_int_equal(r.status, 2);
 	run_free(&r);
+	write_file(path, "[console]\nrole = kiosque\n");
+	r = IRM("--db", db, "--config", path, "find", "dale");
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "bad.conf:2: role"));
+	run_free(&r);
+	r = IRM("--db", db, "--as", "", "find", "dale");
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+	r = IRM("--db", db, "--as", "irm", "find", "dale");
+	assert_int_equal(r.status, 2);
+	run_free(&r);
 }
 
 static void test_help_and_version(void **state)

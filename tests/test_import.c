@@ -306,6 +306,43 @@ static void test_engine_runs_in_the_import(void **state)
 				  " 'A-C1-lifetime_miles-1000000'"), 2);
 }
 
+static void test_late_status_still_crosses(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	/* Projected on 20 Nov; the flown status arrives in January, long
+	 * after the lookback: the projected alert is crossed, not withdrawn. */
+	clock_pin(1795338000 - 2 * 86400);
+	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
+	clock_pin(1795338000 + 45 * 86400);
+	assert_int_equal(import_text(FLOWN_S1, &st, &e), IRM_OK);
+	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
+				  " AND state = 'pending'"), 1);
+	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE state = 'withdrawn'"), 0);
+	clock_pin(1795338000);
+}
+
+static void test_partner_legs_earn_nothing_when_only_own_count(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	strcpy(rules.carriers[0], "UA");
+	rules.n_carriers = 1;
+	char *lh = strdup(TRIP_T1);
+	memcpy(strstr(lh, "\"carrier\":\"UA\""), "\"carrier\":\"LH\"", 14);
+	assert_int_equal(import_text(CUSTOMER_C1, &st, &e), IRM_OK);
+	assert_int_equal(import_text(lh, &st, &e), IRM_OK);
+	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE kind = 'lifetime_miles'"), 0);
+	assert_int_equal(import_text(FLOWN_S1, &st, &e), IRM_OK);
+	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 998976);
+	free(lh);
+	rules_default(&rules);
+}
+
 static void test_cancelled_leg_withdraws(void **state)
 {
 	struct import_stats st;
@@ -400,6 +437,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_segment_status_credits_miles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trip_resent_credits_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_engine_runs_in_the_import, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_late_status_still_crosses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_partner_legs_earn_nothing_when_only_own_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancelled_leg_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_segment_of_another_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trip_update_replaces_parts, setup, teardown),

@@ -6,6 +6,7 @@
 #include "conf.h"
 #include "milestone.h"
 #include "rules.h"
+#include "utf8.h"
 
 /* 2026-11-22T09:00:00Z */
 #define NOW 1795338000
@@ -181,13 +182,18 @@ static void test_no_trips_and_old_crossings(void **state)
 	struct milestone_alert a[32];
 	assert_int_equal(eval(&c, NULL, 0, a), 0);
 
-	/* Crossed 40 days ago: too old to raise anything; 10 days ago: pending. */
+	/* Crossed 40 days ago: late (nothing new is raised for it, but an
+	 * alert projected onto that leg follows it); 10 days ago: pending. */
 	struct segment s = leg("S1", NOW - 40 * DAY, 1024, SEG_FLOWN);
 	struct trip t = trip_of(&s, 1);
-	assert_null(find(a, eval(&c, &t, 1, a), "lifetime_miles", 1000000));
+	const struct milestone_alert *m = find(a, eval(&c, &t, 1, a), "lifetime_miles", 1000000);
+	assert_non_null(m);
+	assert_true(m->late);
 	s.departure.utc = NOW - 10 * DAY;
 	size_t n = eval(&c, &t, 1, a);
-	assert_int_equal(find(a, n, "lifetime_miles", 1000000)->state, ALERT_PENDING);
+	m = find(a, n, "lifetime_miles", 1000000);
+	assert_int_equal(m->state, ALERT_PENDING);
+	assert_false(m->late);
 }
 
 static void test_every_million_after_two(void **state)
@@ -250,9 +256,10 @@ static void test_tier_and_firsts(void **state)
 	struct trip t = trip_of(&s, 1);
 	struct milestone_alert a[32];
 	size_t n = eval(&c, &t, 1, a);
-	const struct milestone_alert *m = find(a, n, "tier", TIER_PLATINUM);
+	const struct milestone_alert *m = find(a, n, "tier", 2026 * 10 + TIER_PLATINUM);
 	assert_non_null(m);
 	assert_string_equal(m->title, "Now Platinum");
+	assert_string_equal(m->id, "A-C1-tier-20263");
 
 	/* A whole history in the cache (2 flights, both known): the first
 	 * premium leg is recognised; with an unknown past it is not. */
@@ -277,6 +284,44 @@ static void test_tier_and_firsts(void **state)
 	assert_non_null(find(a, eval(&c, &ft, 1, a), "first_international", -1));
 }
 
+static void test_anniversary_across_new_year(void **state)
+{
+	(void)state;
+	struct customer c = customer(5000, 10);
+	/* Member since 3 January 2017; flies 30 December 2026: ten years on
+	 * the anniversary four days later. */
+	c.member_since = date_from_ymd(2017, 1, 3);
+	struct segment s = leg("S1", date_utc_of_local(date_from_ymd(2026, 12, 30), 600, -420),
+			       500, SEG_BOOKED);
+	struct trip t = trip_of(&s, 1);
+	struct milestone_alert a[32];
+	assert_non_null(find(a, eval(&c, &t, 1, a), "anniversary", 10));
+	/* Member since 30 December 2015; flies 2 January 2026: ten years. */
+	c.member_since = date_from_ymd(2015, 12, 30);
+	s.departure.utc = date_utc_of_local(date_from_ymd(2026, 1, 2), 600, -420);
+	s.status = SEG_FLOWN;
+	assert_non_null(find(a, eval(&c, &t, 1, a), "anniversary", 10));
+}
+
+static void test_long_names_stay_whole_characters(void **state)
+{
+	(void)state;
+	char name[400] = "";
+	for (int i = 0; i < 120; i++)
+		strcat(name, "Ж");
+	struct customer c = customer(998976, 10);
+	c.name = name;
+	struct segment s = leg("S1", NOW + DAY, 1024, SEG_BOOKED);
+	struct trip t = trip_of(&s, 1);
+	struct milestone_alert a[32];
+	size_t n = eval(&c, &t, 1, a);
+	assert_true(n > 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(utf8_valid(a[i].title, strlen(a[i].title), NULL));
+		assert_true(utf8_valid(a[i].message, strlen(a[i].message), NULL));
+	}
+}
+
 static void test_configuration(void **state)
 {
 	(void)state;
@@ -285,7 +330,7 @@ static void test_configuration(void **state)
 	struct rules r;
 	const char good[] =
 		"[milestones]\nlookback_days = 7\ncarriers = UA, LH\n"
-		"[milestone lifetime_miles]\nthresholds = 50_000 100_000\nevery = 0\npriority = 2\n"
+		"[milestone lifetime_miles]\nthresholds = 50_000 100,000\nevery = 0\npriority = 2\n"
 		"title = \"{threshold} miles, {first_name}\"\n"
 		"[milestone birthday]\nenabled = no\n[tiers]\ngold_miles = 40000\n";
 	assert_int_equal(conf_parse(good, strlen(good), "irm.conf", &conf, &e), IRM_OK);
@@ -308,6 +353,8 @@ static void test_configuration(void **state)
 		{ "[milestone birthday]\ntitle = \"{nickname}\"\n", "irm.conf:2: title" },
 		{ "[milestone birthday]\npriority = 9\n", "irm.conf:2: priority" },
 		{ "[milestones]\ncarriers = UNITED\n", "irm.conf:2: carriers" },
+		{ "[milestones]\ncarriers = ua\n", "irm.conf:2: carriers" },
+		{ "[tiers]\ngold_miles = 10\n", "irm.conf:2: gold_miles" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(conf_parse(bad[i].text, strlen(bad[i].text), "irm.conf", &conf, &e), IRM_OK);
@@ -339,6 +386,8 @@ int main(void)
 		cmocka_unit_test(test_carriers_that_count),
 		cmocka_unit_test(test_birthday_by_local_date_at_origin),
 		cmocka_unit_test(test_tier_and_firsts),
+		cmocka_unit_test(test_anniversary_across_new_year),
+		cmocka_unit_test(test_long_names_stay_whole_characters),
 		cmocka_unit_test(test_configuration),
 	};
 	return cmocka_run_group_tests_name("milestone", tests, setup, NULL);

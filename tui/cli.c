@@ -26,10 +26,21 @@ enum irm_status cli_load_config(struct cli *cli, struct irm_err *e)
 		s = intent_configure(&cli->weights, &conf, e);
 	if (s == IRM_OK)
 		s = conf_get_str(&conf, "console", "user", &user, e);
+	const char *role = NULL;
 	if (s == IRM_OK)
-		conf_get(&conf, "console", "role");  /* the console reads it */
+		s = conf_get_str(&conf, "console", "role", &role, e);
+	if (s == IRM_OK && role && strcmp(role, "agent") != 0 && strcmp(role, "supervisor") != 0 &&
+	    strcmp(role, "kiosk") != 0)
+		s = conf_error(&conf, conf_get(&conf, "console", "role"), e,
+			       "agent, supervisor or kiosk, not '%s'", role);
 	if (s == IRM_OK)
 		s = conf_check_unused(&conf, e);
+	if (s == IRM_OK && cli->as && (!*cli->as || strcmp(cli->as, "irm") == 0))
+		s = err_set(e, IRM_EUSAGE, "--as: a person's name, not '%s' (\"irm\" is the engine's)",
+			    cli->as);
+	if (s == IRM_OK && user && (!*user || strcmp(user, "irm") == 0))
+		s = conf_error(&conf, conf_get(&conf, "console", "user"), e,
+			       "a person's name, not '%s' (\"irm\" is the engine's)", user);
 	if (s == IRM_OK && !cli->as) {
 		static char who[128];
 		const char *env = getenv("IRM_USER");
@@ -40,8 +51,8 @@ enum irm_status cli_load_config(struct cli *cli, struct irm_err *e)
 		else if ((env = getenv("USER")) && *env)
 			snprintf(who, sizeof who, "%s", env);
 		else
-			snprintf(who, sizeof who, "unknown");
-		cli->as = who;
+			who[0] = '\0';
+		cli->as = who[0] ? who : NULL;  /* nobody: commands that act refuse */
 	}
 	conf_free(&conf);
 	return s;

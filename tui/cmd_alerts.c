@@ -13,7 +13,10 @@
 const char *cmd_alerts_user(const struct cli *cli)
 {
 	/* cli_load_config() settled it: --as, [console] user, $IRM_USER, $USER. */
-	return cli->as && *cli->as ? cli->as : "unknown";
+	if (!cli->as)
+		fputs("irm: who acts? give --as NAME, or set [console] user in irm.conf, or "
+		      "$IRM_USER\n", stderr);
+	return cli->as;
 }
 
 static json_t *time_utc_json(int64_t utc)
@@ -126,6 +129,8 @@ enum irm_status cmd_alerts_act(const struct command *cmd, struct cli *cli, const
 	struct cache *c;
 	const char *who = cmd_alerts_user(cli);
 
+	if (!who)
+		return IRM_EUSAGE;
 	if (cli_open_cache(cli, 0, &c, &e) != IRM_OK)
 		return cli_fail(&e);
 	enum irm_status s = alerts_act(c, alert_id, ev, who, action, text, assignee, clock_now(),

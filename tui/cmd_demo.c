@@ -72,7 +72,7 @@ static int on_trip(void *ctx, const struct trip *t, enum intent truth)
 	fprintf(r->truth, "{\"trip_id\":\"%s\",\"customer_id\":\"%s\",\"true_intent\":\"%s\"}\n",
 		t->id, who ? who : "", model_intent_name(truth));
 	demo_batch_trip(&r->batch, t);
-	return records_put_trip(r->cache, t, NULL, r->e) != IRM_OK;
+	return records_put_trip(r->cache, t, r->rules, NULL, r->e) != IRM_OK;
 }
 
 static FILE *open_private(const char *path, struct irm_err *e)

@@ -46,6 +46,8 @@ static enum irm_status run_note(struct cli *cli, int argc, char **argv)
 	struct note_added added;
 	struct cache *c;
 	const char *who = cmd_alerts_user(cli);
+	if (!who)
+		return IRM_EUSAGE;
 	int64_t now = clock_now();
 	enum irm_status s = cli_open_cache(cli, 0, &c, &e);
 	if (s == IRM_OK) {

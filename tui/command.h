@@ -37,8 +37,8 @@ extern const struct command cmd_alerts, cmd_ack, cmd_done, cmd_dismiss, cmd_assi
 extern const struct command cmd_intent;
 
 /* Shared by the commands that act (cmd_alerts.c): who acts — --as NAME,
- * else irm.conf's [console] user, else $IRM_USER, else $USER, else
- * "unknown" (settled by cli_load_config) — and applying an action to
+ * else irm.conf's [console] user, else $IRM_USER, else $USER (settled by
+ * cli_load_config); NULL, with a message, when none says — and applying an action to
  * one alert, printing the result (or why not) and returning the status. */
 const char *cmd_alerts_user(const struct cli *cli);
 enum irm_status cmd_alerts_act(const struct command *cmd, struct cli *cli, const char *alert_id,
