@@ -103,17 +103,21 @@ test-clang: deps-check
 	$(Q)IRM_BIN=$(abspath build-clang/irm) tests/run $(TEST_SRC:tests/%.c=build-clang/tests/%)
 
 # --- fuzzing ----------------------------------------------------------------
-# libFuzzer (clang) on the parsers of outside input; not part of `make test`.
+# libFuzzer (clang) on the parsers of outside input (records, irm.conf);
+# not part of `make test`.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -g -O1
 
 fuzz: deps-check
 	$(Q)$(MAKE) --no-print-directory O=build-fuzz CC=clang OPT="-O1 -g" \
 		SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libirmcore.a
-	$(Q)clang $(CPPFLAGS) $(FUZZ_FLAGS) -o build-fuzz/fuzz_record tests/fuzz/fuzz_record.c \
-		build-fuzz/libirmcore.a $(PKG_LIBS) -lm
-	$(Q)mkdir -p build-fuzz/corpus && cp tests/fuzz/corpus/* build-fuzz/corpus/
+	$(Q)for f in record conf; do \
+		clang $(CPPFLAGS) $(FUZZ_FLAGS) -o build-fuzz/fuzz_$$f tests/fuzz/fuzz_$$f.c \
+			build-fuzz/libirmcore.a $(PKG_LIBS) -lm || exit 1; done
+	$(Q)mkdir -p build-fuzz/corpus build-fuzz/corpus-conf
+	$(Q)cp tests/fuzz/corpus/* build-fuzz/corpus/ && cp tests/fuzz/corpus-conf/* build-fuzz/corpus-conf/
 	$(Q)build-fuzz/fuzz_record -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus
+	$(Q)build-fuzz/fuzz_conf -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus-conf
 
 # --- demo and bench --------------------------------------------------------
 DEMO_DB := $(O)/demo.db
