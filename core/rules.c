@@ -68,6 +68,17 @@ void rules_default(struct rules *r)
 	    "Welcome to the front cabin, {first_name} — enjoy {flight} {route}.");
 }
 
+int64_t rules_next_threshold(const struct rule *u, int64_t value)
+{
+	for (size_t i = 0; i < u->n_thresholds; i++)
+		if (u->thresholds[i] > value)
+			return u->thresholds[i];
+	if (u->every <= 0 || u->n_thresholds == 0)
+		return -1;
+	int64_t last = u->thresholds[u->n_thresholds - 1];
+	return last + ((value - last) / u->every + 1) * u->every;
+}
+
 bool rules_carrier_counts(const struct rules *r, const char *carrier)
 {
 	if (!r || r->n_carriers == 0)

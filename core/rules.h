@@ -53,6 +53,9 @@ void rules_default(struct rules *r);
 /* Apply the [milestones] and [milestone NAME] sections of c. */
 enum irm_status rules_configure(struct rules *r, struct conf *c, struct irm_err *e);
 const struct rule *rules_find(const struct rules *r, const char *name);
+/* The first threshold of u above `value` (the listed ones, then every
+ * `every`), or -1 when there is none. */
+int64_t rules_next_threshold(const struct rule *u, int64_t value);
 /* Whether a leg of this carrier counts towards miles and flights. */
 bool rules_carrier_counts(const struct rules *r, const char *carrier);
 const char *rules_kind_name(enum rule_kind k);

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "command.h"
+#include "console.h"
 #include "mem.h"
 #include "tz.h"
 
@@ -70,7 +71,13 @@ int main(int argc, char **argv)
 	mem_set_oom_handler(out_of_memory);
 	if ((argc = take_globals(&cli, argc, argv)) < 0)
 		return IRM_EUSAGE;
-	const char *name = argc > 1 ? argv[1] : "help";
+	const char *name = argc > 1 ? argv[1] : NULL;
+	if (!name) {
+		/* No command: the console. */
+		if (clock_init(&e) != IRM_OK || cli_load_config(&cli, &e) != IRM_OK)
+			return cli_fail(&e);
+		return (int)console_run(&cli);
+	}
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
 		name = "help";
 	else if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)

@@ -1,0 +1,217 @@
+/* test_console.c — the real console inside tmux: send keys, read the
+ * screen. TERM, locale, time zone, HOME and the clock are pinned. */
+#include "testutil.h"
+#include "clirun.h"
+
+#include <stdbool.h>
+#include <time.h>
+
+static char *dir;
+static char db[4200], sock[64];
+static const char *bin;
+
+/* Run a tmux command on our own server; its output (first 64 KiB). */
+static char *tmux(const char *fmt, ...)
+{
+	char args[8192], cmd[8400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof cmd, "tmux -L %s %s 2>&1", sock, args);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	char *out = calloc(1, 65536);
+	size_t n = fread(out, 1, 65535, p);
+	out[n] = '\0';
+	pclose(p);
+	return out;
+}
+
+static char *screen(void)
+{
+	return tmux("capture-pane -p -t irm");
+}
+
+/* Wait (up to 5 s) until the screen shows `want`; the screen then. */
+static char *wait_for(const char *want)
+{
+	for (int i = 0; i < 100; i++) {
+		char *s = screen();
+		if (strstr(s, want))
+			return s;
+		free(s);
+		struct timespec t = { 0, 50 * 1000 * 1000 };
+		nanosleep(&t, NULL);
+	}
+	char *s = screen();
+	fail_msg("the screen never showed '%s'; it shows:\n%s", want, s);
+	return s;
+}
+
+static void start(int w, int h, const char *extra_env)
+{
+	free(tmux("kill-server"));
+	free(tmux("new-session -d -s irm -x %d -y %d \"env -i PATH=/usr/bin:/bin TERM=xterm-256color "
+		  "LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=America/Denver HOME=%s IRM_NOW=2026-11-22T09:00:00Z %s "
+		  "'%s' --db '%s' --as ana\"", w, h, dir, extra_env, bin, db));
+	free(wait_for("Find:"));
+}
+
+static void keys(const char *k)
+{
+	free(tmux("send-keys -t irm %s", k));
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	bin = getenv("IRM_BIN");
+	dir = tmpdir_make();
+	if (!bin || !dir)
+		return -1;
+	snprintf(sock, sizeof sock, "irmtest%d", (int)getpid());
+	snprintf(db, sizeof db, "%s/console.db", dir);
+	setenv("IRM_NOW", "2026-11-22T09:00:00Z", 1);
+	struct run r = run_irm(bin, NULL, (const char *const[]){ "demo", "--customers", "300", "--out", db, NULL });
+	int ok = r.status == 0;
+	run_free(&r);
+	/* A name that tries to retitle the window and clear the screen, and
+	 * one in CJK. */
+	r = run_irm(bin,
+		    "{\"kind\":\"customer\",\"data\":{\"id\":\"E1\",\"member\":\"MP9000001\","
+		    "\"name\":\"Evil\\u001b]2;pwned\\u0007\\u001b[2J Person\",\"tier\":\"Gold\"}}\n"
+		    "{\"kind\":\"customer\",\"data\":{\"id\":\"K1\",\"member\":\"MP9000002\",\"name\":\"王小明\"}}\n",
+		    (const char *const[]){ "--db", db, "import", "-", NULL });
+	ok &= r.status == 0;
+	run_free(&r);
+	return ok ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(tmux("kill-server"));
+	tmpdir_remove(dir);
+	return 0;
+}
+
+static void test_find_open_and_acknowledge(void **state)
+{
+	(void)state;
+	start(100, 30, "");
+	keys("'dale brewr'");
+	char *s = wait_for("Dale Brewer");
+	assert_non_null(strstr(s, "PLATINUM"));
+	assert_non_null(strstr(s, "MP7000001"));
+	free(s);
+	keys("Enter");
+	s = wait_for("1,000,000 lifetime miles");
+	assert_non_null(strstr(s, "PROJECTED"));
+	assert_non_null(strstr(s, "crosses on UA1234 DEN→SEA 22 Nov 08:15"));
+	assert_non_null(strstr(s, "Congratulations, Dale"));
+	assert_non_null(strstr(s, "BUSINESS"));
+	free(s);
+	keys("a");
+	s = wait_for("ACKNOWLEDGED");
+	assert_non_null(strstr(s, "1 waiting"));
+	free(s);
+	/* The same cache, from the command line: acknowledged by ana. */
+	struct run r = run_irm(bin, NULL, (const char *const[]){ "--db", db, "alerts", "--state",
+								 "acknowledged", "--json", NULL });
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "A-C1-lifetime_miles-1000000"));
+	assert_non_null(strstr(r.out, "\"assigned_to\":\"ana\""));
+	run_free(&r);
+	/* Done, with the greeting given. */
+	keys("d");
+	free(wait_for("done how?"));
+	keys("g");
+	s = wait_for("A-C1-lifetime_miles-1000000: done");
+	assert_null(strstr(s, "1,000,000 lifetime miles"));  /* closed: off the open list */
+	free(s);
+	keys("Escape");
+	free(wait_for("Find:"));
+	keys("C-c");
+}
+
+static void test_resizes(void **state)
+{
+	(void)state;
+	start(100, 30, "");
+	keys("MP7000001");
+	free(wait_for("Dale Brewer"));
+	keys("Enter");
+	free(wait_for("Alerts"));
+	free(tmux("resize-window -t irm -x 80 -y 24"));
+	char *s = wait_for("998,976 mi");
+	/* The header never wraps: the second line is the next milestone. */
+	char *line2 = strchr(s, '\n') + 1, *line3 = strchr(line2, '\n') + 1;
+	assert_true(strncmp(line2, " Dale Brewer", 12) == 0);
+	assert_true(strncmp(line3, " next 1,000,000 mi", 18) == 0);
+	assert_null(strstr(s, "member since"));
+	free(s);
+	free(tmux("resize-window -t irm -x 200 -y 60"));
+	s = wait_for("member since 1987");
+	assert_non_null(strstr(s, "1,650 flights"));
+	free(s);
+	keys("C-c");
+}
+
+static void test_outside_text_cannot_act_on_the_terminal(void **state)
+{
+	(void)state;
+	start(100, 30, "");
+	char *title = tmux("display -p -t irm '#{pane_title}'");
+	keys("evil");
+	char *s = wait_for("Person");
+	assert_non_null(strstr(s, "␛"));
+	free(s);
+	char *after = tmux("display -p -t irm '#{pane_title}'");
+	assert_null(strstr(after, "pwned"));
+	assert_string_equal(title, after);
+	free(title);
+	free(after);
+	keys("C-u");
+	keys("王");
+	s = wait_for("王小明");
+	free(s);
+	keys("C-c");
+}
+
+static void test_no_color(void **state)
+{
+	(void)state;
+	start(100, 30, "");
+	char *s = tmux("capture-pane -p -e -t irm");
+	assert_non_null(strstr(s, "\033[44m"));  /* the status bar's colour */
+	free(s);
+	keys("C-c");
+	start(100, 30, "NO_COLOR=1");
+	s = tmux("capture-pane -p -e -t irm");
+	assert_null(strstr(s, "\033[44m"));
+	assert_non_null(strstr(s, "\033[7m"));   /* reverse video instead */
+	free(s);
+	keys("C-c");
+}
+
+static void test_needs_a_terminal(void **state)
+{
+	(void)state;
+	struct run r = run_irm(bin, NULL, (const char *const[]){ "--db", db, NULL });
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "needs a terminal"));
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_find_open_and_acknowledge),
+		cmocka_unit_test(test_resizes),
+		cmocka_unit_test(test_outside_text_cannot_act_on_the_terminal),
+		cmocka_unit_test(test_no_color),
+		cmocka_unit_test(test_needs_a_terminal),
+	};
+	return cmocka_run_group_tests_name("console", tests, setup, teardown);
+}
