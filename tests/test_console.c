@@ -11,6 +11,7 @@ static char db[4200], sock[64];
 static const char *bin;
 
 /* Run a tmux command on our own server; its output (first 64 KiB). */
+static char *tmux(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *tmux(const char *fmt, ...)
 {
 	char args[8192], cmd[8400];
@@ -51,10 +52,15 @@ static char *wait_for(const char *want)
 
 static void start(int w, int h, const char *extra_env)
 {
+	/* A new tmux server each time (its own socket): a server being killed
+	 * could otherwise still hold the name the next one needs. */
+	static int runs;
 	free(tmux("kill-server"));
-	free(tmux("new-session -d -s irm -x %d -y %d \"env -i PATH=/usr/bin:/bin TERM=xterm-256color "
+	snprintf(sock, sizeof sock, "irmtest%d-%d", (int)getpid(), ++runs);
+	/* The pane stays when irm ends, so a failure shows what it said. */
+	free(tmux("-f /dev/null new-session -d -s irm -x %d -y %d \"env -i PATH=/usr/bin:/bin TERM=xterm-256color "
 		  "LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=America/Denver HOME=%s IRM_NOW=2026-11-22T09:00:00Z %s "
-		  "'%s' --db '%s' --as ana\"", w, h, dir, extra_env, bin, db));
+		  "'%s' --db '%s' --as ana; sleep 30\"", w, h, dir, extra_env, bin, db));
 	free(wait_for("Find:"));
 }
 
