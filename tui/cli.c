@@ -81,6 +81,12 @@ enum irm_status cli_fail(const struct irm_err *e)
 	return e->status;
 }
 
+enum irm_status cli_help(const struct command *cmd)
+{
+	printf("usage: irm %s %s\n\n%s\n\n%s", cmd->name, cmd->usage, cmd->summary, cmd->help);
+	return IRM_OK;
+}
+
 enum irm_status cli_usage(const struct command *cmd, const char *fmt, ...)
 {
 	char msg[512];

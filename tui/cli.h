@@ -21,6 +21,8 @@ enum irm_status cli_open_cache(struct cli *cli, unsigned flags, struct cache **o
 			       struct irm_err *e);
 /* Print "irm: MESSAGE" on stderr (sanitised) and return e's status. */
 enum irm_status cli_fail(const struct irm_err *e);
+/* --help of a command: its usage line and help text on stdout; IRM_OK. */
+enum irm_status cli_help(const struct command *cmd);
 /* A usage error for cmd: prints the message and the usage line; IRM_EUSAGE. */
 enum irm_status cli_usage(const struct command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -20,7 +20,7 @@ static enum irm_status run_ack(struct cli *cli, int argc, char **argv)
 		switch (ch) {
 		case 'm': note = optarg; break;
 		case 'j': json = true; break;
-		case 'h': printf("usage: irm ack %s\n\n%s", cmd_ack.usage, cmd_ack.help); return IRM_OK;
+		case 'h': return cli_help(&cmd_ack);
 		default: return cli_usage(&cmd_ack, "unknown option");
 		}
 	}

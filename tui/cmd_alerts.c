@@ -273,7 +273,7 @@ static enum irm_status run_alerts(struct cli *cli, int argc, char **argv)
 			f.limit = (size_t)limit;
 			break;
 		case 'j': json = true; break;
-		case 'h': printf("usage: irm alerts %s\n\n%s", cmd_alerts.usage, cmd_alerts.help); return IRM_OK;
+		case 'h': return cli_help(&cmd_alerts);
 		default: return cli_usage(&cmd_alerts, "unknown option");
 		}
 	}

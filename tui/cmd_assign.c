@@ -20,7 +20,7 @@ static enum irm_status run_assign(struct cli *cli, int argc, char **argv)
 		switch (ch) {
 		case 'm': note = optarg; break;
 		case 'j': json = true; break;
-		case 'h': printf("usage: irm assign %s\n\n%s", cmd_assign.usage, cmd_assign.help); return IRM_OK;
+		case 'h': return cli_help(&cmd_assign);
 		default: return cli_usage(&cmd_assign, "unknown option");
 		}
 	}

@@ -152,7 +152,7 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 			break;
 		case 'o': out = optarg; break;
 		case 'f': force = true; break;
-		case 'h': printf("usage: irm demo %s\n\n%s", cmd_demo.usage, cmd_demo.help); return IRM_OK;
+		case 'h': return cli_help(&cmd_demo);
 		default: return cli_usage(&cmd_demo, "unknown option");
 		}
 	}

@@ -20,7 +20,7 @@ static enum irm_status run_dismiss(struct cli *cli, int argc, char **argv)
 		switch (ch) {
 		case 'r': reason = optarg; break;
 		case 'j': json = true; break;
-		case 'h': printf("usage: irm dismiss %s\n\n%s", cmd_dismiss.usage, cmd_dismiss.help); return IRM_OK;
+		case 'h': return cli_help(&cmd_dismiss);
 		default: return cli_usage(&cmd_dismiss, "unknown option");
 		}
 	}

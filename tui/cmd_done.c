@@ -27,7 +27,7 @@ static enum irm_status run_done(struct cli *cli, int argc, char **argv)
 			break;
 		case 'm': note = optarg; break;
 		case 'j': json = true; break;
-		case 'h': printf("usage: irm done %s\n\n%s", cmd_done.usage, cmd_done.help); return IRM_OK;
+		case 'h': return cli_help(&cmd_done);
 		default: return cli_usage(&cmd_done, "unknown option");
 		}
 	}

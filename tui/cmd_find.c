@@ -57,7 +57,7 @@ static enum irm_status run_find(struct cli *cli, int argc, char **argv)
 				return cli_usage(&cmd_find, "--limit: a number from 1 to 500, not '%s'", optarg);
 			break;
 		case 'j': json = true; break;
-		case 'h': printf("usage: irm find %s\n\n%s", cmd_find.usage, cmd_find.help); return IRM_OK;
+		case 'h': return cli_help(&cmd_find);
 		default: return cli_usage(&cmd_find, "unknown option");
 		}
 	}

@@ -31,8 +31,7 @@ static enum irm_status run_help(struct cli *cli, int argc, char **argv)
 		fputs("' (see 'irm --help')\n", stderr);
 		return IRM_EUSAGE;
 	}
-	printf("usage: irm %s %s\n\n%s\n\n%s", cmd->name, cmd->usage, cmd->summary, cmd->help);
-	return IRM_OK;
+	return cli_help(cmd);
 }
 
 const struct command cmd_help = {

@@ -22,7 +22,7 @@ static enum irm_status run_import(struct cli *cli, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': json = true; break;
-		case 'h': printf("usage: irm import %s\n\n%s", cmd_import.usage, cmd_import.help); return IRM_OK;
+		case 'h': return cli_help(&cmd_import);
 		default: return cli_usage(&cmd_import, "unknown option");
 		}
 	}

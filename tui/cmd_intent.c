@@ -312,7 +312,7 @@ static enum irm_status run_intent(struct cli *cli, int argc, char **argv)
 		switch (ch) {
 		case 'e': path = optarg; break;
 		case 'j': json = true; break;
-		case 'h': printf("usage: irm intent %s\n\n%s", cmd_intent.usage, cmd_intent.help); return IRM_OK;
+		case 'h': return cli_help(&cmd_intent);
 		default: return cli_usage(&cmd_intent, "unknown option");
 		}
 	}

@@ -23,7 +23,7 @@ static enum irm_status run_note(struct cli *cli, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': json = true; break;
-		case 'h': printf("usage: irm note %s\n\n%s", cmd_note.usage, cmd_note.help); return IRM_OK;
+		case 'h': return cli_help(&cmd_note);
 		default: return cli_usage(&cmd_note, "unknown option");
 		}
 	}

@@ -409,7 +409,7 @@ static enum irm_status run_show(struct cli *cli, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': json = true; break;
-		case 'h': printf("usage: irm show %s\n\n%s", cmd_show.usage, cmd_show.help); return IRM_OK;
+		case 'h': return cli_help(&cmd_show);
 		default: return cli_usage(&cmd_show, "unknown option");
 		}
 	}
