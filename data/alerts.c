@@ -1,6 +1,7 @@
 /* alerts.c — recognition alerts in the cache: in line with the engine
  * (alerts_sync), acted on by people (alerts_act: transition, history and
- * outbox row in one transaction), and listed (alerts_list). */
+ * outbox row in one transaction), listed (alerts_list) and counted for the
+ * supervisor's queue (alerts_count, alerts_activity). */
 #include "alerts.h"
 
 #include <jansson.h>
@@ -80,20 +81,27 @@ struct stored {
 	bool has_due;
 	int64_t due_utc;
 	int priority;
+	bool origin_stale;          /* leg_origin is not its leg's origin now */
 	bool seen;                  /* the engine still holds it */
 };
 
+/* leg_origin is the origin of the alert's leg as the cache has it when the
+ * alert is written (NULL when the leg is not in the cache): what lets a
+ * station filter pass over alerts without looking up each one's leg. */
+#define LEG_ORIGIN_OF(seg) "(SELECT origin FROM segments WHERE id = " seg ")"
+
 static const char SQL_SYNC_STORED[] =
-	"SELECT id, state, segment_id, title, message, due_utc, priority FROM alerts"
-	" WHERE customer_id = ?1";
+	"SELECT id, state, segment_id, title, message, due_utc, priority,"
+	" leg_origin IS NOT " LEG_ORIGIN_OF("alerts.segment_id")
+	" FROM alerts WHERE customer_id = ?1";
 static const char SQL_SYNC_INSERT[] =
 	"INSERT INTO alerts(id, customer_id, kind, threshold, state, segment_id, title, message,"
-	" priority, due_utc, created_utc, updated_utc, version)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, 1)";
+	" priority, due_utc, created_utc, updated_utc, version, leg_origin)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, 1, " LEG_ORIGIN_OF("?6") ")";
 static const char SQL_SYNC_UPDATE[] =
 	"UPDATE alerts SET state = ?2, segment_id = ?3, title = ?4, message = ?5, priority = ?6,"
-	" due_utc = ?7, kind = ?8, threshold = ?9, updated_utc = ?10, version = version + 1"
-	" WHERE id = ?1";
+	" due_utc = ?7, kind = ?8, threshold = ?9, updated_utc = ?10, version = version + 1,"
+	" leg_origin = " LEG_ORIGIN_OF("?3") " WHERE id = ?1";
 static const char SQL_SYNC_WITHDRAW[] =
 	"UPDATE alerts SET state = 'withdrawn', updated_utc = ?2, version = version + 1"
 	" WHERE id = ?1";
@@ -143,6 +151,7 @@ static enum irm_status stored_load(struct cache *c, const char *customer_id, str
 		s->has_due = sqlite3_column_type(st, 5) != SQLITE_NULL;
 		s->due_utc = sqlite3_column_int64(st, 5);
 		s->priority = sqlite3_column_int(st, 6);
+		s->origin_stale = sqlite3_column_int(st, 7) != 0;
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? IRM_OK : cache_sql_error(c, e, "reading a customer's alerts");
@@ -229,12 +238,13 @@ static enum irm_status sync_one(struct cache *c, const char *customer_id, const 
 				return s;
 			snprintf(note, sizeof note, "moved to %s", leg);
 		} else {
-			/* Same leg: follow a re-timed leg or changed wording quietly. */
+			/* Same leg: follow a re-timed (or re-routed) leg or changed
+			 * wording quietly. */
 			int priority = h->rule ? h->rule->priority : 0;
 			bool same_due = h->due_utc > 0 ? old->has_due && old->due_utc == h->due_utc
 							: !old->has_due;
 			if (same_due && priority == old->priority && same_str(old->title, h->title) &&
-			    same_str(old->message, h->message))
+			    same_str(old->message, h->message) && !old->origin_stale)
 				return IRM_OK;
 			return sync_update(c, id, ALERT_PROJECTED, h, now, e);
 		}
@@ -582,37 +592,169 @@ enum irm_status alerts_act(struct cache *c, const char *alert_id, enum alert_eve
 	return s;
 }
 
-/* --- alerts_list ------------------------------------------------------------- */
+/* --- alerts_list and alerts_count ------------------------------------------ */
 
-#define LIST_SELECT                                                                        \
+static const char *const order_names[ALERT_ORDER_COUNT] = {
+	[ALERT_ORDER_DUE] = "due",
+	[ALERT_ORDER_AGE] = "age",
+	[ALERT_ORDER_PRIORITY] = "priority",
+};
+
+const char *alert_order_name(enum alert_order o)
+{
+	return (unsigned)o < ALERT_ORDER_COUNT ? order_names[o] : "?";
+}
+
+bool alert_order_parse(const char *s, enum alert_order *out)
+{
+	for (int i = 0; s && i < ALERT_ORDER_COUNT; i++) {
+		const char *a = s, *b = order_names[i];
+		while (*a && (*a == *b || (*a >= 'A' && *a <= 'Z' && *a - 'A' + 'a' == *b))) {
+			a++;
+			b++;
+		}
+		if (!*a && !*b) {
+			*out = (enum alert_order)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Parameters, the same in every statement below: ?1 id, ?2 customer,
+ * ?3..?8 states (NULL where unused: a list's wanted states, or the open
+ * ones for the overdue count), ?9 flight, ?10 date, ?11 limit, ?12 kind,
+ * ?13 station, ?14 assignee; counts: ?15 now, ?16 the end of "soon".
+ *
+ * A page of the queue is picked from the alerts table alone: the state
+ * leads, and each order has its own index (schema step 3) holding the
+ * columns the filters test, so the page comes from the index without a
+ * look at the table, and SQLite stops after `limit` rows of each state.
+ * The index is named (INDEXED BY): left to itself, the planner sees the
+ * three as equal and may take one in the wrong order, which reads every
+ * alert of those states. Only the page is joined with its legs and
+ * customers. A condition on the leg is an EXISTS that runs only when its
+ * filter is set; a station is first told by leg_origin, so only the
+ * alerts there look up their leg. */
+#define STATES_IN "a.state IN (?3, ?4, ?5, ?6, ?7, ?8)"
+#define FILTERS                                                                            \
+	" AND (?12 IS NULL OR a.kind = ?12)"                                                 \
+	" AND (?14 IS NULL OR coalesce(a.assigned_to, '') = ?14)"                            \
+	" AND (?13 IS NULL OR ((a.leg_origin = ?13 OR a.leg_origin IS NULL)"                 \
+	" AND EXISTS (SELECT 1 FROM segments s WHERE s.id = a.segment_id"                    \
+	" AND (a.leg_origin IS NOT NULL OR s.origin = ?13))))"                               \
+	" AND (?9 IS NULL AND ?10 IS NULL OR EXISTS (SELECT 1 FROM segments s"               \
+	" WHERE s.id = a.segment_id AND (?9 IS NULL OR s.carrier || s.flight = ?9)"          \
+	" AND (?10 IS NULL OR date(s.dep_utc + s.dep_off * 60, 'unixepoch') = ?10)))"
+
+/* Which index leads: the first filter set of id, customer, states. */
+enum lead { LEAD_ID, LEAD_CUSTOMER, LEAD_STATE, LEAD_ALL, LEAD_COUNT };
+#define WHERE_ID "WHERE a.id = ?1 AND (?2 IS NULL OR a.customer_id = ?2)"
+#define WHERE_CUSTOMER "WHERE a.customer_id = ?2"
+#define WHERE_ALL "WHERE 1"
+#define AND_STATES " AND (?3 IS NULL OR " STATES_IN ")"
+
+#define ORDER_DUE "a.due_utc IS NULL, a.due_utc, a.priority, a.id"
+#define ORDER_AGE "a.created_utc, a.id"
+#define ORDER_PRIORITY "a.priority, a.due_utc IS NULL, a.due_utc, a.id"
+
+#define LIST_PAGE(from, where, order)                                                      \
 	"SELECT a.id, a.customer_id, cu.name, a.kind, a.threshold, a.state, a.segment_id,"  \
 	" a.title, a.message, a.priority, a.due_utc, a.assigned_to, a.action, a.reason,"     \
 	" a.created_utc, a.updated_utc, s.id, s.carrier, s.flight, s.origin, s.destination," \
 	" s.dep_utc, s.dep_off"                                                              \
-	" FROM alerts a LEFT JOIN segments s ON s.id = a.segment_id"                        \
-	" LEFT JOIN customers cu ON cu.id = a.customer_id"
-/* ?1 id, ?2 customer, ?3..?8 states (NULL where unused), ?9 flight,
- * ?10 date, ?11 limit. Every filter is optional in every variant; the
- * variant picks which index leads. */
-#define LIST_FILTERS                                                                       \
-	" AND (?1 IS NULL OR a.id = ?1)"                                                     \
-	" AND (?2 IS NULL OR a.customer_id = ?2)"                                            \
-	" AND (?3 IS NULL OR a.state IN (?3, ?4, ?5, ?6, ?7, ?8))"                           \
-	" AND (?9 IS NULL OR s.carrier || s.flight = ?9)"                                    \
-	" AND (?10 IS NULL OR date(s.dep_utc + s.dep_off * 60, 'unixepoch') = ?10)"          \
-	" ORDER BY a.due_utc IS NULL, a.due_utc, a.priority, a.id LIMIT ?11"
+	" FROM (SELECT a.id FROM " from " " where FILTERS " ORDER BY " order " LIMIT ?11) p" \
+	" JOIN alerts a ON a.id = p.id LEFT JOIN segments s ON s.id = a.segment_id"         \
+	" LEFT JOIN customers cu ON cu.id = a.customer_id ORDER BY " order
+#define LIST_ORDERS(where)                                                                 \
+	{ LIST_PAGE("alerts a", where, ORDER_DUE), LIST_PAGE("alerts a", where, ORDER_AGE),   \
+	  LIST_PAGE("alerts a", where, ORDER_PRIORITY) }
 
-static const char SQL_LIST_BY_ID[] = LIST_SELECT " WHERE a.id = ?1" LIST_FILTERS;
-static const char SQL_LIST_BY_CUSTOMER[] = LIST_SELECT " WHERE a.customer_id = ?2" LIST_FILTERS;
-static const char SQL_LIST_BY_STATE[] =
-	LIST_SELECT " WHERE a.state IN (?3, ?4, ?5, ?6, ?7, ?8)" LIST_FILTERS;
-static const char SQL_LIST_ALL[] = LIST_SELECT " WHERE 1" LIST_FILTERS;
+static const char *const SQL_LIST[LEAD_COUNT][ALERT_ORDER_COUNT] = {
+	[LEAD_ID] = LIST_ORDERS(WHERE_ID AND_STATES),
+	[LEAD_CUSTOMER] = LIST_ORDERS(WHERE_CUSTOMER AND_STATES),
+	[LEAD_STATE] = {
+		LIST_PAGE("alerts a INDEXED BY alerts_queue_due", "WHERE " STATES_IN, ORDER_DUE),
+		LIST_PAGE("alerts a INDEXED BY alerts_queue_age", "WHERE " STATES_IN, ORDER_AGE),
+		LIST_PAGE("alerts a INDEXED BY alerts_queue_priority", "WHERE " STATES_IN,
+			  ORDER_PRIORITY),
+	},
+	[LEAD_ALL] = LIST_ORDERS(WHERE_ALL),
+};
+
+/* Counts ignore the filter's states: every state is counted, and then the
+ * open ones due before the end of "soon", from the index by due time. */
+#define COUNT(where) "SELECT a.state, count(*) FROM alerts a " where FILTERS " GROUP BY a.state"
+static const char *const SQL_COUNT[LEAD_COUNT] = {
+	[LEAD_ID] = COUNT(WHERE_ID),
+	[LEAD_CUSTOMER] = COUNT(WHERE_CUSTOMER),
+	[LEAD_STATE] = COUNT(WHERE_ALL),
+	[LEAD_ALL] = COUNT(WHERE_ALL),
+};
+#define COUNT_DUE(where)                                                                   \
+	"SELECT count(*) FILTER (WHERE a.due_utc < ?15), count(*) FILTER (WHERE a.due_utc >= ?15)" \
+	" FROM alerts a " where " AND " STATES_IN " AND (a.due_utc IS NULL) = 0"              \
+	" AND a.due_utc < ?16" FILTERS
+static const char *const SQL_COUNT_DUE[LEAD_COUNT] = {
+	[LEAD_ID] = COUNT_DUE(WHERE_ID),
+	[LEAD_CUSTOMER] = COUNT_DUE(WHERE_CUSTOMER),
+	[LEAD_STATE] = COUNT_DUE(WHERE_ALL),
+	[LEAD_ALL] = COUNT_DUE(WHERE_ALL),
+};
+
 static const char SQL_LIST_CUSTOMER_ID[] =
 	"SELECT id FROM customers WHERE id = ?1"
 	" UNION ALL SELECT id FROM customers WHERE member_key = upper(?1) LIMIT 1";
 static const char SQL_LIST_HISTORY[] =
 	"SELECT who, at_utc, from_state, to_state, note FROM alert_history WHERE alert_id = ?1"
 	" ORDER BY seq";
+
+/* A filter's values as bound: normalised copies live here until the
+ * statement has run. */
+struct bound_filter {
+	const char *customer;       /* the customer's id */
+	char flight[32], day[11], station[8];
+};
+
+/* "ua 1234" → "UA1234", " den" → "DEN". */
+static void upper_nospace(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+	for (; *s && n + 1 < size; s++)
+		if (*s != ' ')
+			out[n++] = *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
+	out[n] = '\0';
+}
+
+static enum lead filter_lead(const struct alert_filter *f, const struct bound_filter *b)
+{
+	return f->id ? LEAD_ID : b->customer ? LEAD_CUSTOMER : f->states ? LEAD_STATE : LEAD_ALL;
+}
+
+/* Binds all but the limit and the times; `states` into ?3..?8. */
+static void bind_filter(sqlite3_stmt *st, const struct alert_filter *f, struct bound_filter *b,
+			unsigned states)
+{
+	cache_bind_text(st, 1, f->id);
+	cache_bind_text(st, 2, b->customer);
+	for (int i = 0, k = 3; i < ALERT_STATE_COUNT; i++)
+		if (states & (1u << i))
+			sqlite3_bind_text(st, k++, alert_state_name((enum alert_state)i), -1, SQLITE_STATIC);
+	if (f->flight) {
+		upper_nospace(f->flight, b->flight, sizeof b->flight);
+		sqlite3_bind_text(st, 9, b->flight, -1, SQLITE_STATIC);
+	}
+	if (f->has_date) {
+		date_format(f->date, b->day);
+		sqlite3_bind_text(st, 10, b->day, -1, SQLITE_STATIC);
+	}
+	cache_bind_text(st, 12, f->kind);
+	if (f->station) {
+		upper_nospace(f->station, b->station, sizeof b->station);
+		sqlite3_bind_text(st, 13, b->station, -1, SQLITE_STATIC);
+	}
+	cache_bind_text(st, 14, f->assignee);
+}
 
 static const char *col_str(struct arena *a, sqlite3_stmt *st, int i)
 {
@@ -712,36 +854,19 @@ static enum irm_status resolve_customer(struct cache *c, const char *key, struct
 static enum irm_status list_run(struct cache *c, const struct alert_filter *f,
 				struct alert_list *out, struct irm_err *e)
 {
-	const char *customer = NULL;
+	struct bound_filter b = { 0 };
 	enum irm_status s;
 	size_t cap = 0;
 
-	if (f->customer && (s = resolve_customer(c, f->customer, &out->arena, &customer, e)) != IRM_OK)
+	if ((unsigned)f->order >= ALERT_ORDER_COUNT)
+		return err_set(e, IRM_EUSAGE, "listing alerts: no order %d", (int)f->order);
+	if (f->customer && (s = resolve_customer(c, f->customer, &out->arena, &b.customer, e)) != IRM_OK)
 		return s;
-	const char *sql = f->id ? SQL_LIST_BY_ID : customer ? SQL_LIST_BY_CUSTOMER :
-			  f->states ? SQL_LIST_BY_STATE : SQL_LIST_ALL;
-	sqlite3_stmt *st = cache_stmt(c, sql, e);
+	sqlite3_stmt *st = cache_stmt(c, SQL_LIST[filter_lead(f, &b)][f->order], e);
 	if (!st)
 		return IRM_ECACHE;
-	cache_bind_text(st, 1, f->id);
-	cache_bind_text(st, 2, customer);
-	for (int i = 0, k = 3; i < ALERT_STATE_COUNT; i++)
-		if (f->states & (1u << i))
-			sqlite3_bind_text(st, k++, alert_state_name((enum alert_state)i), -1, SQLITE_STATIC);
-	char flight[32], day[11];
-	if (f->flight) {
-		size_t n = 0;
-		for (const char *p = f->flight; *p && n + 1 < sizeof flight; p++)
-			if (*p != ' ')
-				flight[n++] = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
-		flight[n] = '\0';
-		sqlite3_bind_text(st, 9, flight, -1, SQLITE_STATIC);
-	}
-	if (f->has_date) {
-		date_format(f->date, day);
-		sqlite3_bind_text(st, 10, day, -1, SQLITE_STATIC);
-	}
-	sqlite3_bind_int64(st, 11, f->limit ? (int64_t)f->limit : -1);
+	bind_filter(st, f, &b, f->states);
+	sqlite3_bind_int64(st, 11, f->limit && f->limit <= INT64_MAX ? (int64_t)f->limit : -1);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (out->n == cap) {
@@ -753,7 +878,7 @@ static enum irm_status list_run(struct cache *c, const struct alert_filter *f,
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return cache_sql_error(c, e, "listing alerts");
-	for (size_t i = 0; i < out->n; i++)
+	for (size_t i = 0; i < out->n && !f->no_history; i++)
 		if ((s = read_history(c, &out->arena, &out->v[i], e)) != IRM_OK)
 			return s;
 	return IRM_OK;
@@ -779,4 +904,111 @@ void alerts_list_free(struct alert_list *l)
 	arena_free(&l->arena);
 	l->v = NULL;
 	l->n = 0;
+}
+
+static enum irm_status count_run(struct cache *c, const struct alert_filter *f, int64_t now,
+				 int64_t soon_seconds, struct alert_counts *out, struct arena *a,
+				 struct irm_err *e)
+{
+	struct bound_filter b = { 0 };
+	enum irm_status s;
+	int rc;
+
+	if (f->customer && (s = resolve_customer(c, f->customer, a, &b.customer, e)) != IRM_OK)
+		return s;
+	enum lead lead = filter_lead(f, &b);
+	sqlite3_stmt *st = cache_stmt(c, SQL_COUNT[lead], e);
+	if (!st)
+		return IRM_ECACHE;
+	bind_filter(st, f, &b, 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		enum alert_state state;
+		/* A state this irm does not know is in none of the counts. */
+		if (alert_state_parse((const char *)sqlite3_column_text(st, 0), &state))
+			out->state[state] += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return cache_sql_error(c, e, "counting alerts");
+
+	unsigned open = 0;
+	for (int i = 0; i < ALERT_STATE_COUNT; i++)
+		if (alert_state_open((enum alert_state)i))
+			open |= 1u << i;
+	if (!(st = cache_stmt(c, SQL_COUNT_DUE[lead], e)))
+		return IRM_ECACHE;
+	bind_filter(st, f, &b, open);
+	sqlite3_bind_int64(st, 15, now);
+	/* "Soon" ends at now + soon_seconds, short of overflowing. */
+	int64_t soon = soon_seconds <= 0 ? now : now > INT64_MAX - soon_seconds ? INT64_MAX
+					       : now + soon_seconds;
+	sqlite3_bind_int64(st, 16, soon);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->overdue = sqlite3_column_int64(st, 0);
+		out->due_soon = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? IRM_OK : cache_sql_error(c, e, "counting overdue alerts");
+}
+
+enum irm_status alerts_count(struct cache *c, const struct alert_filter *f, int64_t now,
+			     int64_t soon_seconds, struct alert_counts *out, struct irm_err *e)
+{
+	static const struct alert_filter none = { 0 };
+	struct arena a = { 0 };
+
+	memset(out, 0, sizeof *out);
+	bool started = cache_read_begin(c);
+	enum irm_status s = count_run(c, f ? f : &none, now, soon_seconds, out, &a, e);
+	cache_read_end(c, started);
+	arena_free(&a);
+	if (s != IRM_OK)
+		memset(out, 0, sizeof *out);
+	return s;
+}
+
+/* --- alerts_activity --------------------------------------------------------- */
+
+/* The events of each second in the window (at most one row a second),
+ * from the index on at_utc (schema step 3); alerts_activity puts them in
+ * their hours. Grouping by the hour here instead would sort every event. */
+static const char SQL_ACTIVITY[] =
+	"SELECT at_utc, count(*) FILTER (WHERE from_state IS NULL),"
+	" count(*) FILTER (WHERE to_state = 'done')"
+	" FROM alert_history WHERE at_utc > ?1 AND at_utc <= ?2"
+	" AND (from_state IS NULL OR to_state = 'done') GROUP BY at_utc";
+
+enum irm_status alerts_activity(struct cache *c, int64_t now, int hours, long *created,
+				long *done, struct irm_err *e)
+{
+	if (hours < 1 || hours > ALERTS_ACTIVITY_MAX_HOURS)
+		return err_set(e, IRM_EUSAGE, "alert activity: %d hours; 1 to %d", hours,
+			       ALERTS_ACTIVITY_MAX_HOURS);
+	for (int i = 0; i < hours; i++) {
+		if (created)
+			created[i] = 0;
+		if (done)
+			done[i] = 0;
+	}
+	if (now < INT64_MIN + (int64_t)hours * 3600)
+		return err_set(e, IRM_EUSAGE, "alert activity: no time before %lld", (long long)now);
+	sqlite3_stmt *st = cache_stmt(c, SQL_ACTIVITY, e);
+	if (!st)
+		return IRM_ECACHE;
+	sqlite3_bind_int64(st, 1, now - (int64_t)hours * 3600);
+	sqlite3_bind_int64(st, 2, now);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* Hour j back from now is (now - (j + 1) h, now - j h]. */
+		int64_t back = (now - sqlite3_column_int64(st, 0)) / 3600;
+		if (back < 0 || back >= hours)
+			continue;
+		int i = hours - 1 - (int)back;
+		if (created)
+			created[i] += (long)sqlite3_column_int64(st, 1);
+		if (done)
+			done[i] += (long)sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IRM_OK : cache_sql_error(c, e, "reading the alerts' activity");
 }

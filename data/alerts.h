@@ -1,7 +1,8 @@
 /* alerts.h — recognition alerts in the cache: keeping them in line with
  * what the milestone engine says holds, acting on them (each action with
- * its history row and its outbox row, in one transaction), and listing
- * them with their legs and histories.
+ * its history row and its outbox row, in one transaction), listing
+ * them with their legs and histories, and counting them for the
+ * supervisor's queue.
  *
  * Every change goes through alert_transition() (core/alert.h), so the
  * cache never holds a state the lifecycle does not allow. */
@@ -73,7 +74,18 @@ enum irm_status alerts_act(struct cache *c, const char *alert_id, enum alert_eve
 			   const char *assignee, int64_t now, struct alert_act_result *res,
 			   struct irm_err *e);
 
-/* Which alerts alerts_list returns; a zeroed filter means every alert. */
+/* The order of alerts_list. DUE: by due time (undated last), then
+ * priority, then id. AGE: oldest first (created), then id. PRIORITY: by
+ * priority (1 highest), then as DUE. */
+enum alert_order { ALERT_ORDER_DUE, ALERT_ORDER_AGE, ALERT_ORDER_PRIORITY, ALERT_ORDER_COUNT };
+
+/* "due", "age", "priority"; "?" when out of range. */
+const char *alert_order_name(enum alert_order o);
+/* The order by name, in any case; false when there is none by that name. */
+bool alert_order_parse(const char *s, enum alert_order *out);
+
+/* Which alerts alerts_list returns, and how; a zeroed filter means every
+ * alert, by due time, with its history. */
 struct alert_filter {
 	unsigned states;            /* bit (1u << state) per wanted state; 0: any */
 	const char *id;             /* one alert, or NULL */
@@ -81,6 +93,15 @@ struct alert_filter {
 	const char *flight;         /* carrier and number of the leg, "UA1234", or NULL */
 	bool has_date;
 	int32_t date;               /* local departure date of the leg (date.h days) */
+	const char *kind;           /* the rule's name ("lifetime_miles"), or NULL */
+	const char *station;        /* IATA code of the leg's origin ("DEN", any case), or
+				     * NULL; an alert whose leg is not in the cache never
+				     * matches a station. The origin is the one the alert
+				     * was written with (alerts_sync keeps it in step
+				     * with its leg) */
+	const char *assignee;       /* the owner (assigned_to); "": unassigned only; NULL: any */
+	enum alert_order order;
+	bool no_history;            /* leave history NULL and n_history 0 */
 	size_t limit;               /* at most this many; 0: no limit */
 };
 
@@ -128,15 +149,41 @@ struct alert_item {
 };
 
 struct alert_list {
-	struct alert_item *v;       /* by due time (none last), then priority, then id */
+	struct alert_item *v;       /* in the filter's order */
 	size_t n;
 	struct arena arena;         /* owns everything above */
 };
 
-/* The alerts that pass f. A customer filter that names no customer in the
- * cache is IRM_ENOTFOUND; otherwise an empty list is IRM_OK. */
+/* The alerts that pass f, in f's order. A customer filter that names no
+ * customer in the cache is IRM_ENOTFOUND, an order that is none
+ * IRM_EUSAGE; otherwise an empty list is IRM_OK. */
 enum irm_status alerts_list(struct cache *c, const struct alert_filter *f,
 			    struct alert_list *out, struct irm_err *e);
 void alerts_list_free(struct alert_list *l);
+
+/* How many alerts there are in each state, and how many open ones are
+ * late or about to be. */
+struct alert_counts {
+	long state[ALERT_STATE_COUNT];
+	long overdue;               /* open, due before now */
+	long due_soon;              /* open, due in [now, now + soon_seconds) */
+};
+
+/* Counts of the alerts that pass f (NULL: every alert); f's states,
+ * order, limit and no_history do not apply: every state is counted.
+ * "Open" is projected, pending or acknowledged. A customer filter that
+ * names no customer in the cache is IRM_ENOTFOUND. */
+enum irm_status alerts_count(struct cache *c, const struct alert_filter *f, int64_t now,
+			     int64_t soon_seconds, struct alert_counts *out, struct irm_err *e);
+
+/* How the queue is moving, from the alerts' histories: created[i] the
+ * alerts created and done[i] the alerts marked done in hour i of the
+ * `hours` hours up to now (1 to ALERTS_ACTIVITY_MAX_HOURS). Hour
+ * hours-1 is (now - 3600, now], hour hours-2 the one before it, and so
+ * on; hour 0 the oldest. Either array may be NULL; each has `hours`
+ * elements, all set. IRM_EUSAGE for hours out of range. */
+enum { ALERTS_ACTIVITY_MAX_HOURS = 24 * 366 };
+enum irm_status alerts_activity(struct cache *c, int64_t now, int hours, long *created,
+				long *done, struct irm_err *e);
 
 #endif

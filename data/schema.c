@@ -199,6 +199,27 @@ const char *const schema_steps[] = {
 	"ALTER TABLE alerts ADD COLUMN action TEXT;"
 	"ALTER TABLE alerts ADD COLUMN reason TEXT;"
 	"CREATE INDEX alerts_segment ON alerts(segment_id) WHERE segment_id IS NOT NULL;",
+
+	/* 2 → 3: the supervisor's queue over every customer's alerts.
+	 * leg_origin: the origin of the alert's leg as the cache had it when
+	 * the alert was last written (NULL when the leg was not there), so a
+	 * station filter looks up only the legs of the alerts at that station.
+	 * One index per order of the queue (data/alerts.c: by due time, by
+	 * age, by priority), each led by the state and holding what the
+	 * filters test, so a page is read from the index alone; the first
+	 * makes alerts_state redundant. The histories by time, for how the
+	 * queue is moving. */
+	"ALTER TABLE alerts ADD COLUMN leg_origin TEXT;"
+	"UPDATE alerts SET leg_origin = (SELECT origin FROM segments s WHERE s.id = alerts.segment_id)"
+	" WHERE segment_id IS NOT NULL;"
+	"DROP INDEX alerts_state;"
+	"CREATE INDEX alerts_queue_due ON alerts(state, due_utc IS NULL, due_utc, priority, id,"
+	" kind, leg_origin, assigned_to, segment_id);"
+	"CREATE INDEX alerts_queue_age ON alerts(state, created_utc, id,"
+	" kind, leg_origin, assigned_to, segment_id);"
+	"CREATE INDEX alerts_queue_priority ON alerts(state, priority, due_utc IS NULL, due_utc, id,"
+	" kind, leg_origin, assigned_to, segment_id);"
+	"CREATE INDEX alert_history_at ON alert_history(at_utc, from_state, to_state);",
 };
 
 const int schema_n_steps = (int)(sizeof schema_steps / sizeof schema_steps[0]);

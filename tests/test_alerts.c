@@ -1,7 +1,8 @@
 /* test_alerts.c — alerts and notes in a real cache: keeping alerts in line
  * with the engine (insert, cross, move, withdraw, come back, idempotent),
  * people acting on them (history, outbox, the first of two completions
- * wins), listing with filters, and notes. */
+ * wins), listing with filters and in each order, the queue's counts and
+ * activity, and notes. */
 #include "testutil.h"
 
 #include <jansson.h>
@@ -40,6 +41,10 @@ static const struct rule flights_rule = { .name = "flights", .kind = RULE_FLIGHT
 					  .enabled = true, .priority = 2 };
 static const struct rule premium_rule = { .name = "first_premium", .kind = RULE_FIRST_PREMIUM,
 					  .enabled = true, .priority = 3 };
+static const struct rule birthday_rule = { .name = "birthday", .kind = RULE_BIRTHDAY,
+					   .enabled = true, .priority = 2 };
+static const struct rule tier_rule = { .name = "tier", .kind = RULE_TIER,
+				       .enabled = true, .priority = 1 };
 
 static struct segment seg_s1, seg_s2, seg_s3, seg_s4;
 
@@ -147,6 +152,17 @@ static const char *q_str(const char *sql, const char *arg)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return buf;
+}
+
+/* Run SQL behind the library's back (another writer, a trip re-imported). */
+static void q_exec(const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
 }
 
 /* Everything about alerts, summed up: equal when nothing changed. */
@@ -577,6 +593,462 @@ static void test_list_filters_and_order(void **state)
 	cache_close(&c);
 }
 
+/* --- the supervisor's queue ------------------------------------------------- */
+
+#define Q_C2_MILES "A-C2-lifetime_miles-100000"
+#define Q_C2_FLIGHTS "A-C2-flights-100"
+#define Q_C2_BIRTHDAY "A-C2-birthday"
+#define Q_C2_TIER "A-C2-tier-20263"
+#define Q_C1_PREMIUM "A-C1-first_premium"
+
+/* Seven alerts with due times, ages and priorities that order differently:
+ * C2's four made at NOW - 100, C1's three at NOW. */
+static struct cache *queue_cache(void)
+{
+	struct cache *c = fresh();
+	struct milestone_alert c2[] = {
+		held("C2", &miles_rule, 100000, ALERT_PROJECTED, &seg_s3, NOW + 600),
+		held("C2", &flights_rule, 100, ALERT_PROJECTED, &seg_s4, NOW + 1200),
+		held("C2", &birthday_rule, -1, ALERT_PROJECTED, &seg_s4, NOW + 1200),
+		held("C2", &tier_rule, 20263, ALERT_PROJECTED, NULL, 0),
+	};
+	struct milestone_alert c1[] = {
+		held("C1", &miles_rule, 1000000, ALERT_PENDING, &seg_s1, NOW + 3600),
+		held("C1", &flights_rule, 1000, ALERT_PROJECTED, &seg_s2, NOW + 3600),
+		held("C1", &premium_rule, -1, ALERT_PROJECTED, NULL, 0),
+	};
+	engine(c, "C2", c2, 4, NOW - 100);
+	engine(c, "C1", c1, 3, NOW);
+	return c;
+}
+
+/* The ids alerts_list gives for f, comma-separated (static buffer). */
+static const char *ids(struct cache *c, struct alert_filter f)
+{
+	static char buf[1024];
+	struct alert_list l;
+	struct irm_err e = { 0 };
+	if (alerts_list(c, &f, &l, &e) != IRM_OK)
+		fail_msg("alerts_list: %s", e.msg);
+	buf[0] = '\0';
+	for (size_t i = 0; i < l.n; i++) {
+		if (i)
+			strncat(buf, ",", sizeof buf - strlen(buf) - 1);
+		strncat(buf, l.v[i].id, sizeof buf - strlen(buf) - 1);
+	}
+	alerts_list_free(&l);
+	return buf;
+}
+
+static void test_order_names(void **state)
+{
+	(void)state;
+	enum alert_order o = ALERT_ORDER_COUNT;
+	const char *names[] = { "due", "age", "priority" };
+	for (int i = 0; i < ALERT_ORDER_COUNT; i++) {
+		assert_string_equal(alert_order_name((enum alert_order)i), names[i]);
+		assert_true(alert_order_parse(names[i], &o));
+		assert_int_equal(o, i);
+	}
+	assert_true(alert_order_parse("Priority", &o));
+	assert_int_equal(o, ALERT_ORDER_PRIORITY);
+	assert_true(alert_order_parse("AGE", &o));
+	assert_int_equal(o, ALERT_ORDER_AGE);
+	o = ALERT_ORDER_DUE;
+	assert_false(alert_order_parse("soon", &o));
+	assert_false(alert_order_parse("", &o));
+	assert_false(alert_order_parse("du", &o));
+	assert_false(alert_order_parse("dues", &o));
+	assert_false(alert_order_parse(NULL, &o));
+	assert_int_equal(o, ALERT_ORDER_DUE);
+	assert_string_equal(alert_order_name(ALERT_ORDER_COUNT), "?");
+}
+
+static void test_list_orders(void **state)
+{
+	(void)state;
+	struct cache *c = queue_cache();
+	struct irm_err e = { 0 };
+	/* Due: by due time, undated last, then priority (1 first), then id. */
+	const char *due = Q_C2_MILES "," Q_C2_BIRTHDAY "," Q_C2_FLIGHTS "," A_MILES "," A_FLIGHTS ","
+			  Q_C2_TIER "," Q_C1_PREMIUM;
+	/* Age: the oldest first, then id. */
+	const char *age = Q_C2_BIRTHDAY "," Q_C2_FLIGHTS "," Q_C2_MILES "," Q_C2_TIER ","
+			  Q_C1_PREMIUM "," A_FLIGHTS "," A_MILES;
+	/* Priority, then as by due time. */
+	const char *prio = Q_C2_MILES "," A_MILES "," Q_C2_TIER "," Q_C2_BIRTHDAY "," Q_C2_FLIGHTS ","
+			   A_FLIGHTS "," Q_C1_PREMIUM;
+	const char *want[ALERT_ORDER_COUNT] = { due, age, prio };
+	for (int o = 0; o < ALERT_ORDER_COUNT; o++) {
+		struct alert_filter f = { .order = (enum alert_order)o };
+		/* Every alert; the open ones (another index leads); a page. */
+		assert_string_equal(ids(c, f), want[o]);
+		f.states = ALERT_STATES_OPEN;
+		assert_string_equal(ids(c, f), want[o]);
+		f.limit = 3;
+		char page[512];
+		snprintf(page, sizeof page, "%s", want[o]);
+		*strchr(strchr(strchr(page, ',') + 1, ',') + 1, ',') = '\0';
+		assert_string_equal(ids(c, f), page);
+		f.states = 0;
+		assert_string_equal(ids(c, f), page);
+		/* One customer, or one alert: the same order, theirs only. */
+		struct alert_filter one = { .order = (enum alert_order)o, .customer = "C1" };
+		char c1[512] = "";
+		for (const char *p = want[o]; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+			if (strncmp(p, "A-C1-", 5) != 0)
+				continue;
+			if (c1[0])
+				strcat(c1, ",");
+			strncat(c1, p, strcspn(p, ","));
+		}
+		assert_string_equal(ids(c, one), c1);
+		one.limit = 1;
+		*strchr(c1, ',') = '\0';
+		assert_string_equal(ids(c, one), c1);
+		struct alert_filter id = { .order = (enum alert_order)o, .id = Q_C2_TIER };
+		assert_string_equal(ids(c, id), Q_C2_TIER);
+		/* Each state alone leads too. */
+		f.limit = 0;
+		f.states = 1u << ALERT_PENDING;
+		assert_string_equal(ids(c, f), A_MILES);
+	}
+	struct alert_filter first = { .order = ALERT_ORDER_AGE, .customer = "C1" };
+	assert_string_equal(ids(c, first), Q_C1_PREMIUM "," A_FLIGHTS "," A_MILES);
+	first.order = ALERT_ORDER_PRIORITY;
+	assert_string_equal(ids(c, first), A_MILES "," A_FLIGHTS "," Q_C1_PREMIUM);
+	first.order = ALERT_ORDER_DUE;
+	assert_string_equal(ids(c, first), A_MILES "," A_FLIGHTS "," Q_C1_PREMIUM);
+
+	/* A closed alert keeps its place among the closed ones. */
+	assert_int_equal(alerts_act(c, Q_C2_MILES, ALERT_EV_DONE, "ana", ACTION_GREETING, NULL,
+				    NULL, NOW + 60, NULL, &e), IRM_OK);
+	struct alert_filter open = { .states = ALERT_STATES_OPEN, .limit = 1 };
+	assert_string_equal(ids(c, open), Q_C2_BIRTHDAY);
+	open.states = (1u << ALERT_DONE) | (1u << ALERT_PENDING);
+	open.limit = 0;
+	assert_string_equal(ids(c, open), Q_C2_MILES "," A_MILES);
+
+	/* An order that is none. */
+	struct alert_list l;
+	struct alert_filter bad = { .order = ALERT_ORDER_COUNT };
+	assert_int_equal(alerts_list(c, &bad, &l, &e), IRM_EUSAGE);
+	assert_int_equal(l.n, 0);
+	cache_close(&c);
+}
+
+static void test_list_kind_station_assignee(void **state)
+{
+	(void)state;
+	struct cache *c = queue_cache();
+	struct irm_err e = { 0 };
+	struct alert_filter f = { .kind = "lifetime_miles" };
+	assert_string_equal(ids(c, f), Q_C2_MILES "," A_MILES);
+	f.kind = "tier";
+	assert_string_equal(ids(c, f), Q_C2_TIER);
+	f.kind = "Tier";            /* rule names are exact */
+	assert_string_equal(ids(c, f), "");
+	f.kind = "nope";
+	assert_string_equal(ids(c, f), "");
+
+	/* The station is the origin of the alert's leg, in any case. */
+	struct alert_filter st = { .station = "DEN" };
+	assert_string_equal(ids(c, st), Q_C2_MILES "," A_MILES "," A_FLIGHTS);
+	st.station = "den";
+	assert_string_equal(ids(c, st), Q_C2_MILES "," A_MILES "," A_FLIGHTS);
+	st.station = "SEA";
+	assert_string_equal(ids(c, st), Q_C2_BIRTHDAY "," Q_C2_FLIGHTS);
+	st.station = "LAX";
+	assert_string_equal(ids(c, st), "");
+	st.station = "DEN";
+	st.kind = "flights";
+	st.states = ALERT_STATES_OPEN;
+	st.order = ALERT_ORDER_AGE;
+	assert_string_equal(ids(c, st), A_FLIGHTS);
+	st.customer = "C2";
+	assert_string_equal(ids(c, st), "");
+
+	/* A leg that is not in the cache is at no station. */
+	struct segment nowhere = make_seg("S9", "UA", "9", "DEN", "ORD", "2026-11-22T12:00:00-07:00");
+	struct milestone_alert c1[] = {
+		held("C1", &miles_rule, 1000000, ALERT_PENDING, &seg_s1, NOW + 3600),
+		held("C1", &flights_rule, 1000, ALERT_PROJECTED, &seg_s2, NOW + 3600),
+		held("C1", &premium_rule, -1, ALERT_PROJECTED, NULL, 0),
+		held("C1", &birthday_rule, -1, ALERT_PROJECTED, &nowhere, NOW + 100),
+	};
+	engine(c, "C1", c1, 4, NOW + 10);
+	struct alert_filter den = { .station = "DEN" };
+	assert_string_equal(ids(c, den), Q_C2_MILES "," A_MILES "," A_FLIGHTS);
+	struct alert_filter b = { .id = "A-C1-birthday" };
+	assert_string_equal(ids(c, b), "A-C1-birthday");
+	b.station = "DEN";
+	assert_string_equal(ids(c, b), "");
+	/* Nor is a leg that has left it since (a trip imported again without it). */
+	q_exec("DELETE FROM segments WHERE id = 'S2'");
+	assert_string_equal(ids(c, den), Q_C2_MILES "," A_MILES);
+	/* An alert written without its leg's origin is looked up the long way. */
+	q_exec("UPDATE alerts SET leg_origin = NULL WHERE id = '" A_MILES "'");
+	assert_string_equal(ids(c, den), Q_C2_MILES "," A_MILES);
+	den.states = 1u << ALERT_PENDING;
+	assert_string_equal(ids(c, den), A_MILES);
+	den.station = "SEA";
+	assert_string_equal(ids(c, den), "");
+
+	/* Owners: a name, or "" for nobody's. */
+	assert_int_equal(alerts_act(c, A_MILES, ALERT_EV_ACK, "ana", ACTION_COUNT, NULL, NULL,
+				    NOW + 60, NULL, &e), IRM_OK);
+	assert_int_equal(alerts_act(c, Q_C2_FLIGHTS, ALERT_EV_ASSIGN, "sup", ACTION_COUNT, NULL, "bob",
+				    NOW + 60, NULL, &e), IRM_OK);
+	struct alert_filter who = { .assignee = "ana" };
+	assert_string_equal(ids(c, who), A_MILES);
+	who.assignee = "bob";
+	assert_string_equal(ids(c, who), Q_C2_FLIGHTS);
+	who.assignee = "Bob";
+	assert_string_equal(ids(c, who), "");
+	who.assignee = "";
+	assert_string_equal(ids(c, who), "A-C1-birthday," Q_C2_MILES "," Q_C2_BIRTHDAY "," A_FLIGHTS
+			    "," Q_C2_TIER "," Q_C1_PREMIUM);
+	who.station = "SEA";
+	assert_string_equal(ids(c, who), Q_C2_BIRTHDAY);
+	who.assignee = NULL;
+	assert_string_equal(ids(c, who), Q_C2_BIRTHDAY "," Q_C2_FLIGHTS);
+	cache_close(&c);
+}
+
+/* The station follows the alert's leg: moved by the engine, or the leg
+ * itself re-routed in an import. */
+static void test_station_follows_the_leg(void **state)
+{
+	(void)state;
+	struct cache *c = fresh();
+	struct milestone_alert p = held("C1", &miles_rule, 1000000, ALERT_PROJECTED, &seg_s1,
+					NOW + 3600);
+	engine(c, "C1", &p, 1, NOW);
+	struct alert_filter den = { .station = "DEN" }, sea = { .station = "SEA" },
+			    lax = { .station = "LAX" };
+	assert_string_equal(ids(c, den), A_MILES);
+	assert_string_equal(ids(c, sea), "");
+	struct milestone_alert moved = held("C1", &miles_rule, 1000000, ALERT_PROJECTED, &seg_s4,
+					    NOW + 3600);
+	engine(c, "C1", &moved, 1, NOW + 10);
+	assert_string_equal(ids(c, den), "");
+	assert_string_equal(ids(c, sea), A_MILES);
+	assert_string_equal(q_str("SELECT leg_origin FROM alerts WHERE id = ?1", A_MILES), "SEA");
+
+	/* S4 now leaves from Los Angeles: the engine's next pass says so. */
+	q_exec("UPDATE segments SET origin = 'LAX' WHERE id = 'S4'");
+	struct segment s4 = seg_s4;
+	snprintf(s4.origin, sizeof s4.origin, "LAX");
+	moved.segment = &s4;
+	engine(c, "C1", &moved, 1, NOW + 20);
+	assert_string_equal(ids(c, lax), A_MILES);
+	assert_string_equal(ids(c, sea), "");
+	assert_int_equal(HISTORY_N(A_MILES), 2);    /* quietly */
+	long long before = alerts_fingerprint();
+	engine(c, "C1", &moved, 1, NOW + 30);
+	assert_int_equal(alerts_fingerprint(), before);
+	cache_close(&c);
+}
+
+static void test_list_no_history(void **state)
+{
+	(void)state;
+	struct cache *c = queue_cache();
+	struct irm_err e = { 0 };
+	struct alert_list l;
+	assert_int_equal(alerts_act(c, A_MILES, ALERT_EV_ACK, "ana", ACTION_COUNT, NULL, NULL,
+				    NOW + 60, NULL, &e), IRM_OK);
+	struct alert_filter f = { .states = ALERT_STATES_OPEN, .no_history = true };
+	assert_int_equal(alerts_list(c, &f, &l, &e), IRM_OK);
+	assert_int_equal(l.n, 7);
+	for (size_t i = 0; i < l.n; i++) {
+		assert_int_equal(l.v[i].n_history, 0);
+		assert_null(l.v[i].history);
+	}
+	/* Everything else is there. */
+	const struct alert_item *m = &l.v[3];
+	assert_string_equal(m->id, A_MILES);
+	assert_int_equal(m->state, ALERT_ACKNOWLEDGED);
+	assert_string_equal(m->assigned_to, "ana");
+	assert_string_equal(m->customer_name, "José Müller");
+	assert_true(m->segment.known);
+	assert_string_equal(m->segment.origin, "DEN");
+	alerts_list_free(&l);
+	f.no_history = false;
+	assert_int_equal(alerts_list(c, &f, &l, &e), IRM_OK);
+	assert_int_equal(l.v[3].n_history, 2);
+	assert_int_equal(l.v[0].n_history, 1);
+	alerts_list_free(&l);
+	cache_close(&c);
+}
+
+static void test_count(void **state)
+{
+	(void)state;
+	struct cache *c = queue_cache();
+	struct irm_err e = { 0 };
+	struct alert_counts k;
+
+	/* Due: C2 miles +600, C2 flights and birthday +1200, C1 miles
+	 * (pending) and flights +3600, two undated. */
+	assert_int_equal(alerts_count(c, NULL, NOW + 1200, 2400, &k, &e), IRM_OK);
+	assert_int_equal(k.state[ALERT_PROJECTED], 6);
+	assert_int_equal(k.state[ALERT_PENDING], 1);
+	assert_int_equal(k.state[ALERT_ACKNOWLEDGED], 0);
+	assert_int_equal(k.state[ALERT_DONE], 0);
+	assert_int_equal(k.overdue, 1);             /* due before now */
+	assert_int_equal(k.due_soon, 2);            /* due at now is soon; at now + 2400 is not */
+	assert_int_equal(alerts_count(c, NULL, NOW + 1200, 2401, &k, &e), IRM_OK);
+	assert_int_equal(k.due_soon, 4);
+	assert_int_equal(alerts_count(c, NULL, NOW + 1201, 0, &k, &e), IRM_OK);
+	assert_int_equal(k.overdue, 3);
+	assert_int_equal(k.due_soon, 0);
+	assert_int_equal(alerts_count(c, NULL, NOW + 599, INT64_MAX, &k, &e), IRM_OK);
+	assert_int_equal(k.overdue, 0);
+	assert_int_equal(k.due_soon, 5);            /* the undated never */
+
+	/* Closed ones are counted in their state, never late. */
+	assert_int_equal(alerts_act(c, Q_C2_FLIGHTS, ALERT_EV_DONE, "ana", ACTION_CALL, NULL, NULL,
+				    NOW + 60, NULL, &e), IRM_OK);
+	assert_int_equal(alerts_act(c, Q_C2_MILES, ALERT_EV_DISMISS, "ana", ACTION_COUNT, "no fuss",
+				    NULL, NOW + 60, NULL, &e), IRM_OK);
+	assert_int_equal(alerts_act(c, A_MILES, ALERT_EV_ACK, "bob", ACTION_COUNT, NULL, NULL,
+				    NOW + 60, NULL, &e), IRM_OK);
+	assert_int_equal(alerts_count(c, NULL, NOW + 4000, 60, &k, &e), IRM_OK);
+	assert_int_equal(k.state[ALERT_PROJECTED], 4);
+	assert_int_equal(k.state[ALERT_PENDING], 0);
+	assert_int_equal(k.state[ALERT_ACKNOWLEDGED], 1);
+	assert_int_equal(k.state[ALERT_DONE], 1);
+	assert_int_equal(k.state[ALERT_DISMISSED], 1);
+	assert_int_equal(k.overdue, 3);             /* birthday, C1 miles (acknowledged), C1 flights */
+
+	/* The filter's other parts apply; its states, order, limit do not. */
+	struct alert_filter f = { .station = "den", .states = 1u << ALERT_DONE, .limit = 1,
+				  .order = ALERT_ORDER_AGE, .no_history = true };
+	assert_int_equal(alerts_count(c, &f, NOW + 1200, 2400, &k, &e), IRM_OK);
+	assert_int_equal(k.state[ALERT_PROJECTED], 1);
+	assert_int_equal(k.state[ALERT_ACKNOWLEDGED], 1);
+	assert_int_equal(k.state[ALERT_DISMISSED], 1);
+	assert_int_equal(k.state[ALERT_DONE], 0);
+	assert_int_equal(k.overdue, 0);             /* C2 miles is dismissed */
+	assert_int_equal(k.due_soon, 0);
+	assert_int_equal(alerts_count(c, &f, NOW + 3601, 0, &k, &e), IRM_OK);
+	assert_int_equal(k.overdue, 2);
+	struct alert_filter g = { .kind = "flights" };
+	assert_int_equal(alerts_count(c, &g, NOW, 3600, &k, &e), IRM_OK);
+	assert_int_equal(k.state[ALERT_PROJECTED], 1);
+	assert_int_equal(k.state[ALERT_DONE], 1);
+	assert_int_equal(k.due_soon, 0);
+	assert_int_equal(alerts_count(c, &g, NOW, 3601, &k, &e), IRM_OK);
+	assert_int_equal(k.due_soon, 1);
+	g = (struct alert_filter){ .assignee = "" };
+	assert_int_equal(alerts_count(c, &g, NOW, 0, &k, &e), IRM_OK);
+	assert_int_equal(k.state[ALERT_ACKNOWLEDGED], 0);
+	assert_int_equal(k.state[ALERT_PROJECTED], 4);
+	assert_int_equal(k.state[ALERT_DONE] + k.state[ALERT_DISMISSED], 2);
+	g = (struct alert_filter){ .assignee = "bob", .customer = "mp1000001" };
+	assert_int_equal(alerts_count(c, &g, NOW + 3600, 0, &k, &e), IRM_OK);
+	assert_int_equal(k.state[ALERT_ACKNOWLEDGED], 1);
+	assert_int_equal(k.state[ALERT_PROJECTED], 0);
+	assert_int_equal(k.overdue, 0);             /* due at now exactly: not yet */
+	g = (struct alert_filter){ .id = A_MILES, .flight = "UA1234" };
+	assert_int_equal(alerts_count(c, &g, NOW + 3601, 0, &k, &e), IRM_OK);
+	assert_int_equal(k.state[ALERT_ACKNOWLEDGED], 1);
+	assert_int_equal(k.overdue, 1);
+	g.flight = "UA1240";
+	assert_int_equal(alerts_count(c, &g, NOW + 3601, 0, &k, &e), IRM_OK);
+	assert_int_equal(k.state[ALERT_ACKNOWLEDGED], 0);
+	assert_int_equal(k.overdue, 0);
+
+	g = (struct alert_filter){ .customer = "C99" };
+	k.overdue = 7;
+	assert_int_equal(alerts_count(c, &g, NOW, 0, &k, &e), IRM_ENOTFOUND);
+	assert_non_null(strstr(e.msg, "no customer 'C99'"));
+	assert_int_equal(k.overdue, 0);
+	cache_close(&c);
+}
+
+static void test_activity(void **state)
+{
+	(void)state;
+	struct cache *c = fresh();
+	struct irm_err e = { 0 };
+	const int64_t T = NOW;
+	struct milestone_alert c1[] = {
+		held("C1", &miles_rule, 1000000, ALERT_PENDING, &seg_s1, T),
+		held("C1", &flights_rule, 1000, ALERT_PROJECTED, &seg_s2, T),
+		held("C1", &premium_rule, -1, ALERT_PROJECTED, &seg_s2, T),
+	};
+	struct milestone_alert c2[] = {
+		held("C2", &miles_rule, 100000, ALERT_PROJECTED, &seg_s3, T),
+		held("C2", &flights_rule, 100, ALERT_PROJECTED, &seg_s4, T),
+		held("C2", &premium_rule, -1, ALERT_PROJECTED, &seg_s3, T),
+	};
+	engine(c, "C1", c1, 1, T - 10800);      /* exactly 3 h back: the hour before the window */
+	engine(c, "C1", c1, 2, T - 10799);      /* the first second of the window */
+	engine(c, "C2", c2, 2, T - 3600);       /* two at once, at the end of hour 1 */
+	engine(c, "C1", c1, 3, T);              /* now: the last hour */
+	engine(c, "C2", c2, 3, T + 1);          /* after now */
+	assert_int_equal(alerts_act(c, A_MILES, ALERT_EV_DONE, "ana", ACTION_GREETING, NULL, NULL,
+				    T - 7200, NULL, &e), IRM_OK);
+	assert_int_equal(alerts_act(c, A_FLIGHTS, ALERT_EV_ACK, "ana", ACTION_COUNT, NULL, NULL,
+				    T - 100, NULL, &e), IRM_OK);
+	assert_int_equal(alerts_act(c, A_FLIGHTS, ALERT_EV_DONE, "ana", ACTION_CALL, NULL, NULL,
+				    T, NULL, &e), IRM_OK);
+	assert_int_equal(alerts_act(c, Q_C2_MILES, ALERT_EV_DISMISS, "ana", ACTION_COUNT, "no",
+				    NULL, T - 50, NULL, &e), IRM_OK);
+	assert_int_equal(alerts_act(c, Q_C2_FLIGHTS, ALERT_EV_DONE, "ana", ACTION_GIFT, NULL, NULL,
+				    T + 5, NULL, &e), IRM_OK);
+	/* Withdrawn and back: neither a creation nor a completion. */
+	engine(c, "C1", c1 + 1, 2, T - 30);
+	engine(c, "C1", c1, 3, T - 20);
+
+	long created[5], done[5];
+	for (int i = 0; i < 5; i++)
+		created[i] = done[i] = -1;
+	assert_int_equal(alerts_activity(c, T, 3, created, done, &e), IRM_OK);
+	assert_int_equal(created[0], 1);
+	assert_int_equal(created[1], 2);
+	assert_int_equal(created[2], 1);
+	assert_int_equal(done[0], 1);               /* at T - 7200: the end of hour 0 */
+	assert_int_equal(done[1], 0);
+	assert_int_equal(done[2], 1);               /* at T: the end of the last hour */
+	assert_int_equal(created[3], -1);           /* nothing written past `hours` */
+	assert_int_equal(done[3], -1);
+
+	assert_int_equal(alerts_activity(c, T, 4, created, done, &e), IRM_OK);
+	assert_int_equal(created[0], 1);
+	assert_int_equal(created[1], 1);
+	assert_int_equal(created[2], 2);
+	assert_int_equal(created[3], 1);
+	assert_int_equal(done[0], 0);
+	assert_int_equal(done[1], 1);
+	assert_int_equal(done[2], 0);
+	assert_int_equal(done[3], 1);
+
+	assert_int_equal(alerts_activity(c, T, 1, created, NULL, &e), IRM_OK);
+	assert_int_equal(created[0], 1);
+	assert_int_equal(alerts_activity(c, T + 5, 1, NULL, done, &e), IRM_OK);
+	assert_int_equal(done[0], 2);
+	assert_int_equal(alerts_activity(c, T - 86400, 2, created, done, &e), IRM_OK);
+	assert_int_equal(created[0] + created[1] + done[0] + done[1], 0);
+
+	long *year = calloc(ALERTS_ACTIVITY_MAX_HOURS, sizeof *year);
+	assert_int_equal(alerts_activity(c, T + 5, ALERTS_ACTIVITY_MAX_HOURS, year, NULL, &e), IRM_OK);
+	long sum = 0;
+	for (int i = 0; i < ALERTS_ACTIVITY_MAX_HOURS; i++)
+		sum += year[i];
+	assert_int_equal(sum, 6);
+	assert_int_equal(year[ALERTS_ACTIVITY_MAX_HOURS - 1], 2);
+	free(year);
+	assert_int_equal(alerts_activity(c, T, 0, created, done, &e), IRM_EUSAGE);
+	assert_int_equal(alerts_activity(c, T, -1, created, done, &e), IRM_EUSAGE);
+	assert_int_equal(alerts_activity(c, T, ALERTS_ACTIVITY_MAX_HOURS + 1, NULL, NULL, &e),
+			 IRM_EUSAGE);
+	assert_non_null(strstr(e.msg, "hours"));
+	cache_close(&c);
+}
+
 static void test_notes(void **state)
 {
 	(void)state;
@@ -644,6 +1116,13 @@ int main(void)
 		cmocka_unit_test(test_act_dismiss_and_refusals),
 		cmocka_unit_test(test_competing_completions),
 		cmocka_unit_test(test_list_filters_and_order),
+		cmocka_unit_test(test_order_names),
+		cmocka_unit_test(test_list_orders),
+		cmocka_unit_test(test_list_kind_station_assignee),
+		cmocka_unit_test(test_station_follows_the_leg),
+		cmocka_unit_test(test_list_no_history),
+		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_activity),
 		cmocka_unit_test(test_notes),
 	};
 	return cmocka_run_group_tests_name("alerts", tests, group_setup, group_teardown);

@@ -166,6 +166,58 @@ static void test_migrations_from_every_version(void **state)
 	}
 }
 
+/* 2 → 3: the alerts learn their leg's origin from the segments they name,
+ * and the queue's indexes replace alerts_state. */
+static void test_migration_3_queue(void **state)
+{
+	char path[4200], sql[96];
+	sqlite3 *db;
+	struct cache *c;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	path_in(path, "at-2.db");
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(sqlite3_exec(db, schema_steps[i], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO trips(rid, id, channel) VALUES (1, 'T1', 'web');"
+		"INSERT INTO segments(id, trip, pos, origin, destination, dep_utc, dep_off, cabin,"
+		" status, miles) VALUES"
+		" ('S1', 1, 0, 'DEN', 'SEA', 1795338000, -420, 'Y', 'booked', 1024),"
+		" ('S2', 1, 1, 'SEA', 'DEN', 1795438000, -480, 'Y', 'booked', 1024);"
+		"INSERT INTO alerts(id, customer_id, kind, state, segment_id, priority, due_utc,"
+		" created_utc, updated_utc) VALUES"
+		" ('A1', 'C1', 'lifetime_miles', 'pending', 'S1', 1, 1795338000, 1, 1),"
+		" ('A2', 'C1', 'flights', 'projected', 'S2', 2, 1795438000, 1, 1),"
+		" ('A3', 'C1', 'birthday', 'projected', 'S9', 2, 1795438000, 1, 1),"
+		" ('A4', 'C1', 'tier', 'projected', NULL, 1, NULL, 1, 1);"
+		"INSERT INTO alert_history(alert_id, seq, at_utc, who, to_state) VALUES"
+		" ('A1', 1, 1, 'irm', 'pending');", NULL, NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = 2; PRAGMA application_id = %d", 0x49524d31);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(cache_open(path, 0, &c, &e), IRM_OK);
+	cache_close(&c);
+	assert_int_equal(query_int(path, "PRAGMA user_version"), schema_n_steps);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM alerts WHERE id = 'A1'"
+				   " AND leg_origin = 'DEN'"), 1);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM alerts WHERE id = 'A2'"
+				   " AND leg_origin = 'SEA'"), 1);
+	/* A leg not in the cache, or none: no origin. */
+	assert_int_equal(query_int(path, "SELECT count(*) FROM alerts WHERE leg_origin IS NULL"), 2);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM alerts"), 4);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM alert_history"), 1);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+				   " AND name IN ('alerts_queue_due', 'alerts_queue_age',"
+				   " 'alerts_queue_priority', 'alert_history_at')"), 4);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master"
+				   " WHERE name = 'alerts_state'"), 0);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM pragma_integrity_check"
+				   " WHERE integrity_check = 'ok'"), 1);
+}
+
 static void test_default_path(void **state)
 {
 	char buf[4200], want[4200];
@@ -200,6 +252,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrations_from_every_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_3_queue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_path, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("cache", tests, NULL, NULL);

@@ -1,5 +1,5 @@
 /* test_cli_alerts.c — the real irm binary ($IRM_BIN) on alerts and notes:
- * irm alerts (filters, JSON), ack, done, dismiss, assign, note; exit
+ * irm alerts (filters, orders, JSON), ack, done, dismiss, assign, note; exit
  * statuses, history, outbox rows, and the second of two completions told
  * who was first. The caches are built here with the library: import of a
  * JSON lines fixture, then alerts_sync with hand-made engine results. */
@@ -298,6 +298,67 @@ static void test_alerts_filters(void **state)
 	IDS(2, "", "extra");
 }
 
+/* The supervisor's queue: by rule, station and owner, in three orders. */
+static void test_alerts_queue_filters_and_sort(void **state)
+{
+	(void)state;
+	const char *db = make_cache();
+	IDS(0, A_C2_MILES "," A_C2_FLIGHTS "," A_MILES "," A_PREMIUM "," A_FLIGHTS,
+	    "--state", "open", "--sort", "due");
+	/* All made at the same time: by id. */
+	IDS(0, A_PREMIUM "," A_FLIGHTS "," A_MILES "," A_C2_FLIGHTS "," A_C2_MILES,
+	    "--state", "open", "--sort", "age");
+	IDS(0, A_C2_MILES "," A_MILES "," A_C2_FLIGHTS "," A_FLIGHTS "," A_PREMIUM,
+	    "--state", "open", "--sort", "PRIORITY");
+	IDS(0, A_C2_MILES "," A_MILES, "--state", "open", "--sort", "priority", "--limit", "2");
+	IDS(0, A_C2_MILES "," A_MILES, "--kind", "lifetime_miles");
+	IDS(0, A_C2_BIRTHDAY, "--kind", "birthday");
+	IDS(0, "", "--kind", "birthday", "--state", "open");
+	IDS(0, A_C2_MILES "," A_MILES "," A_PREMIUM "," A_FLIGHTS, "--station", "den");
+	IDS(0, A_C2_FLIGHTS "," A_C2_BIRTHDAY, "--station", "SEA");
+	IDS(0, "", "--station", "LAX");
+	IDS(0, A_C2_MILES, "--station", "DEN", "--kind", "lifetime_miles", "--sort", "age",
+	    "--limit", "1", "--customer", "C2");
+
+	struct run r = IRM("--db", db, "--as", "ana", "ack", A_MILES);
+	expect(&r, 0);
+	run_free(&r);
+	IDS(0, A_MILES, "--assignee", "ana");
+	IDS(0, "", "--assignee", "bob");
+	IDS(0, A_C2_MILES "," A_C2_FLIGHTS "," A_C2_BIRTHDAY "," A_PREMIUM "," A_FLIGHTS,
+	    "--assignee", "-");
+	IDS(0, A_C2_MILES "," A_PREMIUM "," A_FLIGHTS, "--assignee", "-", "--station", "DEN",
+	    "--state", "open");
+
+	/* Values that are none: a usage error, saying what is taken. */
+	const char *const bad[][3] = {
+		{ "--sort", "soon", "--sort: due, age or priority, not 'soon'" },
+		{ "--sort", "", "--sort: due, age or priority" },
+		{ "--station", "DENV", "--station: an airport's three-letter code, like DEN, not 'DENV'" },
+		{ "--station", "D3N", "--station: an airport's three-letter code" },
+		{ "--station", "", "--station: an airport's three-letter code" },
+		{ "--kind", "Lifetime Miles", "--kind: a rule's name (a-z, 0-9 and _" },
+		{ "--kind", "", "--kind: a rule's name" },
+		{ "--assignee", "", "--assignee: a user's name" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		r = IRM("--db", db, "alerts", bad[i][0], bad[i][1]);
+		expect(&r, 2);
+		if (!strstr(r.err, bad[i][2]))
+			fail_msg("%s '%s': %s", bad[i][0], bad[i][1], r.err);
+		assert_non_null(strstr(r.err, "usage: irm alerts "));
+		assert_string_equal(r.out, "");
+		run_free(&r);
+	}
+	char *long_name = malloc(102);
+	memset(long_name, 'x', 101);
+	long_name[101] = '\0';
+	r = IRM("--db", db, "alerts", "--assignee", long_name);
+	free(long_name);
+	expect(&r, 2);
+	run_free(&r);
+}
+
 static void test_alerts_text_is_safe(void **state)
 {
 	(void)state;
@@ -580,6 +641,11 @@ static void test_help(void **state)
 		assert_non_null(strstr(r.out, want));
 		run_free(&r);
 	}
+	struct run h = IRM("alerts", "--help");
+	const char *opts[] = { "--kind RULE", "--station IATA", "--assignee NAME", "--sort ORDER" };
+	for (size_t i = 0; i < 4; i++)
+		assert_non_null(strstr(h.out, opts[i]));
+	run_free(&h);
 	struct run r = IRM("--help");
 	expect(&r, 0);
 	for (size_t i = 0; i < 6; i++)
@@ -592,6 +658,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alerts_json),
 		cmocka_unit_test(test_alerts_filters),
+		cmocka_unit_test(test_alerts_queue_filters_and_sort),
 		cmocka_unit_test(test_alerts_text_is_safe),
 		cmocka_unit_test(test_ack_assign_done_happy_path),
 		cmocka_unit_test(test_second_completion_is_told),

@@ -212,6 +212,27 @@ static bool parse_states(const char *s, unsigned *mask)
 	return *mask != 0;
 }
 
+/* A rule's name, as in irm.conf's [milestone NAME]: a-z, 0-9 and _. */
+static bool kind_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 31)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+/* An IATA airport code: three letters, in any case. */
+static bool station_ok(const char *s)
+{
+	for (int i = 0; i < 3; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+			return false;
+	return s[3] == '\0';
+}
+
 static bool flight_ok(const char *s)
 {
 	size_t n = 0;
@@ -232,6 +253,10 @@ static enum irm_status run_alerts(struct cli *cli, int argc, char **argv)
 		{ "customer", required_argument, NULL, 'c' },
 		{ "flight", required_argument, NULL, 'f' },
 		{ "date", required_argument, NULL, 'd' },
+		{ "kind", required_argument, NULL, 'K' },
+		{ "station", required_argument, NULL, 'S' },
+		{ "assignee", required_argument, NULL, 'A' },
+		{ "sort", required_argument, NULL, 'O' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -265,6 +290,29 @@ static enum irm_status run_alerts(struct cli *cli, int argc, char **argv)
 			if (!date_parse(optarg, &f.date))
 				return cli_usage(&cmd_alerts, "--date: a date YYYY-MM-DD, not '%s'", optarg);
 			f.has_date = true;
+			break;
+		case 'K':
+			if (!kind_ok(optarg))
+				return cli_usage(&cmd_alerts, "--kind: a rule's name (a-z, 0-9 and _, "
+						 "like lifetime_miles), not '%s'", optarg);
+			f.kind = optarg;
+			break;
+		case 'S':
+			if (!station_ok(optarg))
+				return cli_usage(&cmd_alerts, "--station: an airport's three-letter "
+						 "code, like DEN, not '%s'", optarg);
+			f.station = optarg;
+			break;
+		case 'A':
+			if (!*optarg || strlen(optarg) > 100)
+				return cli_usage(&cmd_alerts, "--assignee: a user's name (at most 100 "
+						 "bytes), or - for alerts nobody owns");
+			f.assignee = strcmp(optarg, "-") == 0 ? "" : optarg;
+			break;
+		case 'O':
+			if (!alert_order_parse(optarg, &f.order))
+				return cli_usage(&cmd_alerts, "--sort: due, age or priority, not '%s'",
+						 optarg);
 			break;
 		case 'n':
 			if (!cli_parse_long(optarg, 1, 1000000, &limit))
@@ -308,12 +356,13 @@ static enum irm_status run_alerts(struct cli *cli, int argc, char **argv)
 const struct command cmd_alerts = {
 	.name = "alerts",
 	.usage = "[--state S] [--customer ID] [--flight CARRIER+NUMBER] [--date YYYY-MM-DD]\n"
-		 "       [--limit N] [--json]",
-	.summary = "the queue of recognition alerts, by due time",
+		 "       [--kind RULE] [--station IATA] [--assignee NAME|-]\n"
+		 "       [--sort due|age|priority] [--limit N] [--json]",
+	.summary = "the queue of recognition alerts, by due time, age or priority",
 	.help =
-	"Alerts by due time (none last), then priority, each on one line: id, state,\n"
-	"priority, due time in UTC (\"!\" when overdue and still open), customer, the\n"
-	"leg that crosses (flight, route, local date), title and owner.\n"
+	"Alerts by due time (none last), then priority, or as --sort says, each on one\n"
+	"line: id, state, priority, due time in UTC (\"!\" when overdue and still open),\n"
+	"customer, the leg that crosses (flight, route, local date), title and owner.\n"
 	"\n"
 	"  --state S         projected, pending, acknowledged, done, dismissed,\n"
 	"                    withdrawn; \"open\" for the first three; \"all\"; or several,\n"
@@ -322,6 +371,13 @@ const struct command cmd_alerts = {
 	"  --flight UA1234   alerts on that flight (carrier and number)\n"
 	"  --date DATE       alerts on legs leaving that day (local date at the origin);\n"
 	"                    with --flight, one departure\n"
+	"  --kind RULE       alerts of that rule (lifetime_miles, flights, tier,\n"
+	"                    anniversary, birthday, ... as named in irm.conf)\n"
+	"  --station IATA    alerts on legs leaving that airport (DEN, any case); an alert\n"
+	"                    whose leg is not in the cache is at no station\n"
+	"  --assignee NAME   alerts that NAME owns; \"-\" for those nobody owns\n"
+	"  --sort ORDER      due (the default): by due time, none last, then priority;\n"
+	"                    age: the oldest first; priority: 1 first, then by due time\n"
 	"  --limit N         at most N alerts\n"
 	"  --json            a JSON list; each alert has id, customer_id, customer_name,\n"
 	"                    kind (the rule), threshold (null when none), state,\n"
@@ -330,6 +386,7 @@ const struct command cmd_alerts = {
 	"                    due_at, assigned_to, action, reason, created_at,\n"
 	"                    updated_at, history [{who, at, from, to, note}]\n"
 	"\n"
-	"An empty queue is not an error. Exit status 1 when --customer names nobody.\n",
+	"An empty queue is not an error. Exit status 1 when --customer names nobody,\n"
+	"2 when an option's value is not one it takes.\n",
 	.run = run_alerts,
 };
