@@ -391,3 +391,27 @@ enum irm_status cache_default_path(char *buf, size_t size, bool create, struct i
 	}
 	return IRM_OK;
 }
+
+enum irm_status cache_mark_updated(struct cache *c, int64_t now, struct irm_err *e)
+{
+	sqlite3_stmt *st = cache_stmt(c, "INSERT OR REPLACE INTO meta(key, value)"
+				      " VALUES ('updated_utc', ?1)", e);
+	if (!st)
+		return IRM_ECACHE;
+	sqlite3_bind_int64(st, 1, now);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IRM_OK : cache_sql_error(c, e, "recording when the cache was updated");
+}
+
+enum irm_status cache_updated(struct cache *c, int64_t *utc, struct irm_err *e)
+{
+	sqlite3_stmt *st = cache_stmt(c, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'updated_utc'", e);
+	if (!st)
+		return IRM_ECACHE;
+	int rc = sqlite3_step(st);
+	*utc = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? IRM_OK
+						     : cache_sql_error(c, e, "reading when the cache was updated");
+}

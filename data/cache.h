@@ -7,6 +7,7 @@
 #define IRM_CACHE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "status.h"
@@ -32,6 +33,12 @@ enum irm_status cache_default_path(char *buf, size_t size, bool create, struct i
 /* A CACHE_BULK load is done: build the indexes it went without (inside
  * the load's transaction, before cache_commit). */
 enum irm_status cache_bulk_finish(struct cache *c, struct irm_err *e);
+
+/* The cache's data came in from outside now (an import, a demo): record
+ * it, inside the caller's transaction. What "updated 3 h ago" reads. */
+enum irm_status cache_mark_updated(struct cache *c, int64_t now, struct irm_err *e);
+/* When that last happened (UTC seconds), or -1 for never. */
+enum irm_status cache_updated(struct cache *c, int64_t *utc, struct irm_err *e);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 enum irm_status cache_begin(struct cache *c, struct irm_err *e);

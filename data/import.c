@@ -146,6 +146,8 @@ enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
 	if (s == IRM_OK && ferror(f))
 		s = err_set(e, IRM_EINPUT, "%s: read error: %s", name, strerror(errno));
 	free(line);
+	if (s == IRM_OK)
+		s = cache_mark_updated(c, clock_now(), e);
 	if (s == IRM_OK && rules)
 		s = engine_run_set(c, rules, &touched, clock_now(), e);
 	engine_set_free(&touched);

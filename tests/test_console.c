@@ -4,6 +4,7 @@
 #include "clirun.h"
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static char *dir;
@@ -50,7 +51,8 @@ static char *wait_for(const char *want)
 	return s;
 }
 
-static void start(int w, int h, const char *extra_env)
+/* Start irm with `args` after --db and --as ana; wait for `ready`. */
+static void start_as(int w, int h, const char *extra_env, const char *args, const char *ready)
 {
 	/* A new tmux server each time (its own socket): a server being killed
 	 * could otherwise still hold the name the next one needs. */
@@ -60,13 +62,32 @@ static void start(int w, int h, const char *extra_env)
 	/* The pane stays when irm ends, so a failure shows what it said. */
 	free(tmux("-f /dev/null new-session -d -s irm -x %d -y %d \"env -i PATH=/usr/bin:/bin TERM=xterm-256color "
 		  "LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=America/Denver HOME=%s IRM_NOW=2026-11-22T09:00:00Z %s "
-		  "'%s' --db '%s' --as ana; sleep 30\"", w, h, dir, extra_env, bin, db));
-	free(wait_for("Find:"));
+		  "'%s' --db '%s' --as ana %s; sleep 30\"", w, h, dir, extra_env, bin, db, args));
+	free(wait_for(ready));
+}
+
+static void start(int w, int h, const char *extra_env)
+{
+	start_as(w, h, extra_env, "", "Find:");
+}
+
+/* The whole line of the screen that holds `needle` (a copy). */
+static char *line_of(const char *screen_text, const char *needle)
+{
+	const char *at = strstr(screen_text, needle);
+	if (!at)
+		fail_msg("no line holds '%s' in:\n%s", needle, screen_text);
+	const char *b = at, *e = strchr(at, '\n');
+	while (b > screen_text && b[-1] != '\n')
+		b--;
+	if (!e)
+		e = at + strlen(at);
+	return strndup(b, (size_t)(e - b));
 }
 
 static void keys(const char *k)
 {
-	free(tmux("send-keys -t irm %s", k));
+	free(tmux("send-keys -t irm -- %s", k));
 }
 
 static int setup(void **state)
@@ -129,6 +150,20 @@ static void test_find_open_and_acknowledge(void **state)
 	assert_non_null(strstr(r.out, "A-C1-lifetime_miles-1000000"));
 	assert_non_null(strstr(r.out, "\"assigned_to\":\"ana\""));
 	run_free(&r);
+	/* In the queue with its new state and its owner. */
+	keys(":alerts Enter");
+	s = wait_for("OWNER");
+	char *row = line_of(s, "1,000,000 lifetime miles");
+	assert_non_null(strstr(row, "ACKNOWLEDGED"));
+	assert_non_null(strstr(row, "Dale Brew"));
+	assert_non_null(strstr(row, "UA1234 DEN→SEA"));
+	assert_non_null(strstr(row, "ana"));
+	free(row);
+	free(s);
+	keys("Escape");
+	free(wait_for("Find:"));
+	keys("Enter");
+	free(wait_for("ACKNOWLEDGED"));
 	/* Done, with the greeting given. */
 	keys("d");
 	free(wait_for("done how?"));
@@ -201,6 +236,152 @@ static void test_no_color(void **state)
 	keys("C-c");
 }
 
+static void test_command_line(void **state)
+{
+	(void)state;
+	start(100, 30, "");
+	/* Tab completes a customer's name from a typo; Enter opens them. */
+	keys(": 'open priya raman' Tab");
+	char *s = wait_for(":open Priya Raman");
+	free(s);
+	keys("Enter");
+	s = wait_for("MP7000002");
+	assert_non_null(strstr(s, "Alerts"));
+	free(s);
+	/* Verbs complete; the alert on screen is the one acted on. */
+	keys(": ac Tab");
+	free(wait_for(":ack"));
+	keys("Enter");
+	s = wait_for(": acknowledged");
+	assert_non_null(strstr(s, "ACKNOWLEDGED"));
+	free(s);
+	keys(": 'note \"asked about lounge access\"' Enter");
+	s = wait_for("asked about lounge access");
+	assert_non_null(strstr(s, "Notes"));
+	assert_non_null(strstr(s, "note added to C2"));
+	free(s);
+	/* Mistakes are said, not done. */
+	keys(": 'done banana' Enter");
+	free(wait_for("done how? email, call"));
+	keys(": 'frobnicate' Enter");
+	free(wait_for("no command 'frobnicate'"));
+	keys(": 'find \"unclosed' Enter");
+	free(wait_for("is not closed"));
+	/* Esc abandons a line, and nothing runs. */
+	keys(": quit Escape");
+	free(wait_for("Tab trips"));
+	/* History: ↑ brings back what ran, across runs. */
+	keys("C-c");
+	start(100, 30, "");
+	keys(": Up");
+	free(wait_for(":find \"unclosed"));
+	keys("Up");
+	free(wait_for(":frobnicate"));
+	keys("Escape");
+	char path[4300];
+	snprintf(path, sizeof path, "%s/.local/state/irm/history", dir);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	keys(": quit Enter");
+	/* irm has ended: the pane runs the sleep that keeps it. */
+	bool ended = false;
+	for (int i = 0; i < 100 && !ended; i++) {
+		char *out = tmux("list-panes -t irm -F '#{pane_current_command}'");
+		ended = strstr(out, "sleep") != NULL;
+		free(out);
+		struct timespec t = { 0, 50 * 1000 * 1000 };
+		nanosleep(&t, NULL);
+	}
+	assert_true(ended);
+}
+
+static void test_customer_keys(void **state)
+{
+	(void)state;
+	start(120, 40, "");
+	keys("MP7000001");
+	free(wait_for("Dale Brewer"));
+	keys("Enter");
+	free(wait_for("Alerts"));
+	/* x asks why, then dismisses. */
+	keys("x");
+	/* (The million-mile alert is done already: the birthday is first.) */
+	free(wait_for("dismiss A-C1-birthday-2026:"));
+	keys("'already greeted at the gate' Enter");
+	char *s = wait_for("A-C1-birthday-2026: dismissed");
+	assert_null(strstr(s, "Flying on their birthday"));
+	free(s);
+	/* n writes a note; Tab and Enter show a trip's reasons in full. */
+	keys("n");
+	free(wait_for("note about C1:"));
+	keys("'prefers window seats' Enter");
+	free(wait_for("prefers window seats"));
+	keys("Tab Enter");
+	s = wait_for("booking ");
+	free(s);
+	/* ? lists every key of this screen. */
+	keys("?");
+	s = wait_for("Keys on the customer screen");
+	assert_non_null(strstr(s, "dismiss the alert"));
+	assert_non_null(strstr(s, "Commands"));
+	free(s);
+	keys("Escape");
+	free(wait_for("Trips"));
+	keys("C-c");
+}
+
+static void test_supervisor_queue(void **state)
+{
+	(void)state;
+	start_as(120, 40, "", "--role supervisor", "OWNER");
+	char *s = screen();
+	assert_non_null(strstr(s, "supervisor ana"));
+	assert_non_null(strstr(s, "pending "));
+	assert_non_null(strstr(s, "projected "));
+	assert_non_null(strstr(s, "overdue "));
+	assert_non_null(strstr(s, "new/h"));
+	assert_non_null(strstr(s, "updated "));
+	free(s);
+	/* Mark two, acknowledge both. */
+	keys("Space Space a");
+	s = wait_for("2 alerts acknowledged");
+	free(s);
+	/* Filter to the acknowledged ones: both there, owned by ana. */
+	keys("f");
+	free(wait_for(":alerts"));
+	keys("'--state acknowledged' Enter");
+	s = wait_for("alerts --state acknowledged");
+	int rows = 0;
+	for (char *p = strstr(s, "ACKNOWLEDGED"); p; p = strstr(p + 1, "ACKNOWLEDGED"))
+		rows++;
+	assert_true(rows >= 2);
+	free(s);
+	/* Assign one to kim; Tab offers the people who act. */
+	keys("A");
+	free(wait_for("assign A-"));
+	keys("kim Enter");
+	s = wait_for("assigned to kim");
+	assert_non_null(strstr(s, "kim"));
+	free(s);
+	/* Dismiss it, saying why. */
+	keys("x");
+	free(wait_for("dismiss A-"));
+	keys("'duplicate of a call' Enter");
+	free(wait_for(": dismissed"));
+	/* The sort cycles. */
+	keys("s");
+	free(wait_for("sorted by age"));
+	keys("s");
+	free(wait_for("sorted by priority"));
+	/* Enter opens the customer; Esc comes back to the queue. */
+	keys("Enter");
+	free(wait_for("Trips"));
+	keys("Escape");
+	free(wait_for("OWNER"));
+	keys("C-c");
+}
+
 static void test_needs_a_terminal(void **state)
 {
 	(void)state;
@@ -217,6 +398,9 @@ int main(void)
 		cmocka_unit_test(test_resizes),
 		cmocka_unit_test(test_outside_text_cannot_act_on_the_terminal),
 		cmocka_unit_test(test_no_color),
+		cmocka_unit_test(test_command_line),
+		cmocka_unit_test(test_customer_keys),
+		cmocka_unit_test(test_supervisor_queue),
 		cmocka_unit_test(test_needs_a_terminal),
 	};
 	return cmocka_run_group_tests_name("console", tests, setup, teardown);

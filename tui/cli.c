@@ -33,6 +33,14 @@ enum irm_status cli_load_config(struct cli *cli, struct irm_err *e)
 	    strcmp(role, "kiosk") != 0)
 		s = conf_error(&conf, conf_get(&conf, "console", "role"), e,
 			       "agent, supervisor or kiosk, not '%s'", role);
+	if (s == IRM_OK && cli->role && strcmp(cli->role, "agent") != 0 &&
+	    strcmp(cli->role, "supervisor") != 0)
+		s = err_set(e, IRM_EUSAGE, "--role: agent or supervisor, not '%s'", cli->role);
+	if (s == IRM_OK && !cli->role) {
+		static char from_conf[16];
+		snprintf(from_conf, sizeof from_conf, "%s", role ? role : "agent");
+		cli->role = from_conf;
+	}
 	if (s == IRM_OK)
 		s = conf_check_unused(&conf, e);
 	if (s == IRM_OK && cli->as && (!*cli->as || strcmp(cli->as, "irm") == 0))

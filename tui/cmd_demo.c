@@ -214,6 +214,8 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 		s = e.status != IRM_OK ? e.status : IRM_ECACHE;
 	demo_batch_free(&run.batch);
 	if (s == IRM_OK)
+		s = cache_mark_updated(run.cache, o.now, &e);
+	if (s == IRM_OK)
 		s = cache_bulk_finish(run.cache, &e);
 	if (s == IRM_OK)
 		s = search_rebuild(run.cache, &e);

@@ -16,6 +16,7 @@ struct cli {
 	const char *db_path;        /* --db, or NULL for the default */
 	const char *config_path;    /* --config, or NULL for the default */
 	const char *as;             /* who acts: --as, [console] user, $IRM_USER, $USER */
+	const char *role;           /* --role, else [console] role: "agent" or "supervisor" */
 	const char *prog;           /* "irm" */
 	struct rules rules;         /* the milestone rules, defaults + irm.conf */
 	struct intent_weights weights; /* the intent model, defaults + irm.conf */

@@ -1,9 +1,11 @@
 /* console.c — the console's loop: one thread owns the terminal.
  *
  * The flow of a keystroke: poll() wakes on the terminal, the loop reads
- * the key and hands it to the current screen's key(); the screen answers
- * with ACT_* flags; the loop redraws once per pass (status line, screen,
- * hint line), with wnoutrefresh and doupdate. Signals only write a byte
+ * the key and hands it to the command line when it is open (cmdline.c),
+ * else takes the keys every screen shares (':' command, '?' help, '/'
+ * search), else gives it to the current screen's key(). Whoever took it
+ * answers with ACT_* flags; the loop redraws once per pass (status line,
+ * screen, hint or command line), with wnoutrefresh and doupdate. Signals only write a byte
  * to a pipe the same poll() watches: SIGWINCH resizes, SIGTERM, SIGHUP and
  * SIGINT end the loop, and the terminal is restored on every way out. */
 #include "console.h"
@@ -21,16 +23,20 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmdline.h"
 #include "mem.h"
 #include "clock.h"
 #include "outbox.h"
 #include "text.h"
 #include "utf8.h"
 
-static const struct screen_ops *const screens[SCREEN_COUNT] = {
+const struct screen_ops *const console_screens[SCREEN_COUNT] = {
 	[SCREEN_SEARCH] = &screen_search_ops,
 	[SCREEN_CUSTOMER] = &screen_customer_ops,
+	[SCREEN_QUEUE] = &screen_queue_ops,
+	[SCREEN_HELP] = &screen_help_ops,
 };
+#define screens console_screens
 
 /* The loop's own state, for the signal handlers and the crash path. */
 static int signal_fd = -1;
@@ -85,8 +91,31 @@ void console_show(struct console *con, enum screen_id id)
 {
 	if (screens[con->screen]->close)
 		screens[con->screen]->close(con);
+	if (id == SCREEN_HELP && con->screen != SCREEN_HELP)
+		con->back = con->screen;
+	if (id != SCREEN_HELP && con->screen != SCREEN_HELP && id != con->screen)
+		con->previous = con->screen;
 	con->screen = id;
 	screens[id]->open(con);
+}
+
+const char *console_customer_id(struct console *con)
+{
+	const struct screen_ops *ops = screens[con->screen];
+	return ops->customer ? ops->customer(con) : NULL;
+}
+
+const char *console_alert_id(struct console *con)
+{
+	const struct screen_ops *ops = screens[con->screen];
+	return ops->alert ? ops->alert(con) : NULL;
+}
+
+void console_reload(struct console *con)
+{
+	const struct screen_ops *ops = screens[con->screen];
+	if (ops->reload)
+		ops->reload(con);
 }
 
 int draw_text(WINDOW *win, int y, int x, const char *s, int width, attr_t attr)
@@ -123,27 +152,56 @@ void draw_rule(WINDOW *win, int y, int width, const char *title)
 	}
 }
 
-/* " irm · agent ana        local cache · 0 waiting · 09:12" */
+/* "3 min ago", "2 h ago" */
+static void age_text(int64_t seconds, char *buf, size_t size)
+{
+	if (seconds < 60)
+		snprintf(buf, size, "just now");
+	else if (seconds < 3600)
+		snprintf(buf, size, "%lld min ago", (long long)(seconds / 60));
+	else if (seconds < 2 * 86400)
+		snprintf(buf, size, "%lld h ago", (long long)(seconds / 3600));
+	else
+		snprintf(buf, size, "%lld d ago", (long long)(seconds / 86400));
+}
+
+/* " irm · agent ana    local cache · updated 2 h ago · 0 waiting · 09:12"
+ * The cache's age stands out once it is a day old: never stale unsaid. */
 static void draw_status(struct console *con, int width)
 {
-	char right[160], clock_buf[8];
+	char fresh[64], right[160], clock_buf[8], ago[32];
 	long waiting = 0;
-	time_t now = (time_t)clock_now();
+	int64_t updated = -1, now = clock_now();
+	time_t t = (time_t)now;
 	struct tm tm;
 
 	outbox_waiting(con->cache, &waiting, NULL);
-	localtime_r(&now, &tm);
+	cache_updated(con->cache, &updated, NULL);
+	localtime_r(&t, &tm);
 	strftime(clock_buf, sizeof clock_buf, "%H:%M", &tm);
-	snprintf(right, sizeof right, "local cache · %ld waiting · %s ", waiting, clock_buf);
+	if (updated < 0) {
+		snprintf(fresh, sizeof fresh, "local cache · never updated");
+	} else {
+		age_text(now > updated ? now - updated : 0, ago, sizeof ago);
+		snprintf(fresh, sizeof fresh, "local cache · updated %s", ago);
+	}
+	bool stale = updated < 0 || now - updated > 86400;
+	snprintf(right, sizeof right, " · %ld waiting · %s ", waiting, clock_buf);
 	attr_t bar = con->color ? COLOR_PAIR(1) : A_REVERSE;
+	attr_t warn = con->color ? COLOR_PAIR(6) | A_BOLD : A_REVERSE | A_BOLD;
 	wattron(stdscr, bar);
 	mvhline(0, 0, ' ', width);
-	char left[160];
-	snprintf(left, sizeof left, " irm · agent %s", con->cli->as ? con->cli->as : "");
-	int rw = text_width(right);
-	int used = draw_text(stdscr, 0, 0, left, width - rw - 1, bar);
-	if (con->flash[0])
-		draw_text(stdscr, 0, used + 2, con->flash, width - rw - used - 3, bar | A_BOLD);
+	char left[200];
+	snprintf(left, sizeof left, " irm · %s %s", con->supervisor ? "supervisor" : "agent",
+		 con->cli->as ? con->cli->as : "(nobody: --as NAME)");
+	int rw = text_width(right), fw = text_width(fresh);
+	if (fw + rw + 12 > width) {
+		fw = 0;     /* narrow: the freshness goes, the clock stays */
+		fresh[0] = '\0';
+	}
+	draw_text(stdscr, 0, 0, left, width - rw - fw - 1, bar);
+	if (fw)
+		draw_text(stdscr, 0, width - rw - fw, fresh, fw, stale ? warn : bar);
 	if (rw < width)
 		draw_text(stdscr, 0, width - rw, right, rw, bar);
 	wattroff(stdscr, bar);
@@ -162,13 +220,50 @@ static void draw(struct console *con)
 	}
 	draw_status(con, w);
 	WINDOW *body = derwin(stdscr, h - 2, w, 1, 0);
+	con->cursor_y = con->cursor_x = -1;
 	if (body) {
 		screens[con->screen]->draw(con, body, h - 2, w);
 		delwin(body);
 	}
-	draw_text(stdscr, h - 1, 0, screens[con->screen]->hints, w, A_DIM);
+	if (cmdline_active()) {
+		cmdline_draw(con, h, w);
+	} else if (con->flash[0]) {
+		/* What the last key did, where the eye is: in place of the hints,
+		 * until the next key. */
+		draw_text(stdscr, h - 1, 0, " ", 1, A_BOLD);
+		draw_text(stdscr, h - 1, 1, con->flash, w - 1, A_BOLD);
+		if (con->cursor_y >= 0)
+			move(1 + con->cursor_y, con->cursor_x < w ? con->cursor_x : w - 1);
+	} else {
+		draw_text(stdscr, h - 1, 0, screens[con->screen]->hints, w, A_DIM);
+		if (con->cursor_y >= 0)
+			move(1 + con->cursor_y, con->cursor_x < w ? con->cursor_x : w - 1);
+	}
+	curs_set(cmdline_active() || con->cursor_y >= 0);
 	wnoutrefresh(stdscr);
 	doupdate();
+}
+
+/* A key: to the command line when it is open, else the keys every screen
+ * shares, else the screen's own. */
+static int console_key(struct console *con, wint_t ch, bool fkey)
+{
+	if (cmdline_active())
+		return cmdline_key(con, ch, fkey);
+	con->flash[0] = '\0';
+	if (!fkey && ch == ':') {
+		cmdline_open(con, ":", NULL, NULL, OFFER_NOTHING);
+		return ACT_REDRAW;
+	}
+	if ((!fkey && ch == '?') || (fkey && ch == KEY_F(1))) {
+		console_show(con, con->screen == SCREEN_HELP ? con->back : SCREEN_HELP);
+		return ACT_REDRAW;
+	}
+	if (!fkey && ch == '/' && con->screen != SCREEN_SEARCH) {
+		console_show(con, SCREEN_SEARCH);
+		return ACT_REDRAW;
+	}
+	return screens[con->screen]->key(con, ch, fkey);
 }
 
 static void setup_colors(struct console *con)
@@ -184,6 +279,7 @@ static void setup_colors(struct console *con)
 	init_pair(3, COLOR_RED, -1);              /* pending, overdue */
 	init_pair(4, COLOR_CYAN, -1);             /* tiers, intent */
 	init_pair(5, COLOR_GREEN, -1);            /* done */
+	init_pair(6, COLOR_WHITE, COLOR_RED);     /* the status bar's warning */
 }
 
 static void install_signals(void)
@@ -208,6 +304,10 @@ static void install_signals(void)
 enum irm_status console_run(struct cli *cli)
 {
 	struct console con = { .cli = cli, .screen = SCREEN_SEARCH };
+	if (cli->role && strcmp(cli->role, "supervisor") == 0) {
+		con.supervisor = true;
+		con.screen = SCREEN_QUEUE;
+	}
 	struct irm_err e = { 0 };
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -237,6 +337,7 @@ enum irm_status console_run(struct cli *cli)
 	set_escdelay(25);
 	curs_set(0);
 	setup_colors(&con);
+	cmdline_init(&con);
 	screens[con.screen]->open(&con);
 
 	bool running = true, dirty = true;
@@ -268,8 +369,7 @@ enum irm_status console_run(struct cli *cli)
 				dirty = true;
 				continue;
 			}
-			con.flash[0] = '\0';
-			int act = screens[con.screen]->key(&con, ch, kind == KEY_CODE_YES);
+			int act = console_key(&con, ch, kind == KEY_CODE_YES);
 			if (act & ACT_QUIT)
 				running = false;
 			dirty = true;
@@ -277,6 +377,7 @@ enum irm_status console_run(struct cli *cli)
 		if (!(fds[0].revents | fds[1].revents))
 			dirty = true;  /* the minute changed, maybe: the clock */
 	}
+	cmdline_end();
 	if (screens[con.screen]->close)
 		screens[con.screen]->close(&con);
 	for (int i = 0; i < SCREEN_COUNT; i++)

@@ -20,7 +20,7 @@ static void out_of_memory(void)
 }
 
 /* Take the options every command takes (--db PATH, --db=PATH, --config,
- * --as) out of argv, wherever they stand before "--". Returns the new argc,
+ * --as, --role) out of argv, wherever they stand before "--". Returns the new argc,
  * or -1 on a usage error. */
 static int take_globals(struct cli *cli, int argc, char **argv)
 {
@@ -31,6 +31,7 @@ static int take_globals(struct cli *cli, int argc, char **argv)
 		{ "--db", &cli->db_path },
 		{ "--config", &cli->config_path },
 		{ "--as", &cli->as },
+		{ "--role", &cli->role },
 	};
 	int out = 1;
 

@@ -1,29 +1,51 @@
 /* screen_customer.c — one customer's context: who they are, the next
  * milestone and the leg that crosses it, their open alerts with what to
- * say, their trips with intent and situation, and how they travel for each
- * intent. Acting on an alert takes one or two keys: a acknowledges; d then
- * e/c/g/f/s/o marks it done with that action. */
+ * say, the latest notes, their trips with intent and situation, how they
+ * travel for each intent, and who travels with them. Acting on an alert
+ * takes one or two keys: a acknowledges; d then e/c/g/f/s/o marks it done
+ * with that action; x asks why and dismisses; A asks to whom and assigns;
+ * n asks for a note. Tab moves between the alerts and the trips; Enter
+ * opens the one under the cursor (an alert's history, a trip's reasons). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alerts.h"
 #include "cli.h"
+#include "cmdline.h"
 #include "clock.h"
 #include "console.h"
 #include "context.h"
 #include "intent.h"
+#include "lookup.h"
 #include "mem.h"
+#include "notes.h"
 #include "text.h"
+
+enum { NOTES_SHOWN = 3, COMPANIONS_SHOWN = 4, TRIPS_MAX = 512 };
+
+struct companion {
+	char who[96];               /* a name, or "child" for an unnamed one */
+	int trips;
+};
 
 struct customer_screen {
 	struct customer_context x;
 	bool loaded;
 	struct alert_list alerts;
+	struct note_list notes;
 	struct intent_result *intent;
 	struct intent_profile profile[INTENT_COUNT];
+	size_t order[TRIPS_MAX], n_order;   /* trips shown: upcoming (soonest first), then recent */
+	struct companion companions[COMPANIONS_SHOWN];
+	size_t n_companions;
+	bool on_trips;              /* Tab: the cursor is in the trips, not the alerts */
 	size_t selected;            /* the alert acted on */
+	size_t trip;                /* the trip under the cursor (index into order) */
+	bool expanded;              /* Enter: the alert's history, or the trip's reasons */
 	bool awaiting_action;       /* d pressed: the next key says which */
+	char asked[160];            /* the alert a question (x, A) is about */
+	char shown[256];             /* the customer the cursor positions are for */
 	char error[512];
 };
 
@@ -37,9 +59,75 @@ static void unload(struct customer_screen *s)
 	if (s->loaded)
 		context_free(&s->x);
 	alerts_list_free(&s->alerts);
+	notes_list_free(&s->notes);
 	free(s->intent);
 	s->intent = NULL;
 	s->loaded = false;
+}
+
+/* Upcoming first (soonest first), then recent (latest first). */
+static void order_trips(struct customer_screen *s)
+{
+	int64_t now = clock_now();
+	s->n_order = 0;
+	for (size_t i = 0; i < s->x.n_trips && s->n_order < TRIPS_MAX; i++) {
+		const struct trip *t = &s->x.trips[i];
+		if (t->n_segments && t->segments[t->n_segments - 1].departure.utc >= now)
+			s->order[s->n_order++] = i;
+	}
+	for (size_t i = s->x.n_trips; i-- > 0 && s->n_order < TRIPS_MAX; ) {
+		const struct trip *t = &s->x.trips[i];
+		if (t->n_segments && t->segments[t->n_segments - 1].departure.utc < now)
+			s->order[s->n_order++] = i;
+	}
+}
+
+/* Who travels with them most: members by name, others by name or, when
+ * the booking gives none, by age band ("child"). */
+static void count_companions(struct console *con, struct customer_screen *s)
+{
+	struct companion all[64];
+	size_t n = 0;
+	s->n_companions = 0;
+	for (size_t i = 0; i < s->x.n_trips; i++) {
+		const struct trip *t = &s->x.trips[i];
+		for (size_t k = 0; k < t->n_passengers; k++) {
+			const struct passenger *p = &t->passengers[k];
+			char who[96];
+			if (p->customer_id && strcmp(p->customer_id, s->x.customer.id) == 0)
+				continue;
+			if (p->customer_id) {
+				if (!lookup_customer_name(con->cache, p->customer_id, who, sizeof who))
+					snprintf(who, sizeof who, "%s", p->customer_id);
+			} else if (p->name && *p->name) {
+				snprintf(who, sizeof who, "%s", p->name);
+			} else {
+				snprintf(who, sizeof who, "%s", model_age_band_name(p->age_band));
+			}
+			size_t j;
+			for (j = 0; j < n && strcmp(all[j].who, who) != 0; j++)
+				;
+			if (j == n) {
+				if (n == sizeof all / sizeof all[0])
+					continue;
+				snprintf(all[n].who, sizeof all[n].who, "%s", who);
+				all[n++].trips = 0;
+			}
+			all[j].trips++;
+		}
+	}
+	/* The most frequent few, by trips then name. */
+	for (size_t k = 0; k < COMPANIONS_SHOWN && k < n; k++) {
+		size_t best = k;
+		for (size_t j = k + 1; j < n; j++)
+			if (all[j].trips > all[best].trips ||
+			    (all[j].trips == all[best].trips && strcmp(all[j].who, all[best].who) < 0))
+				best = j;
+		struct companion tmp = all[k];
+		all[k] = all[best];
+		all[best] = tmp;
+		s->companions[s->n_companions++] = all[k];
+	}
 }
 
 static void load(struct console *con)
@@ -65,20 +153,43 @@ static void load(struct console *con)
 	intent_profile_build(&s->x.customer, s->x.trips, s->x.n_trips, s->intent, s->profile);
 	if (s->selected >= s->alerts.n)
 		s->selected = s->alerts.n ? s->alerts.n - 1 : 0;
+	if (notes_list(con->cache, s->x.customer.id, &s->notes, &e) != IRM_OK)
+		memset(&s->notes, 0, sizeof s->notes);
+	order_trips(s);
+	if (s->trip >= s->n_order)
+		s->trip = s->n_order ? s->n_order - 1 : 0;
+	count_companions(con, s);
 }
 
 static void open_customer(struct console *con)
 {
 	if (!con->state[SCREEN_CUSTOMER])
 		con->state[SCREEN_CUSTOMER] = xcalloc(1, sizeof(struct customer_screen));
-	state_of(con)->selected = 0;
-	state_of(con)->awaiting_action = false;
+	struct customer_screen *s = state_of(con);
+	if (strcmp(s->shown, con->customer) != 0) {
+		s->selected = s->trip = 0;
+		s->on_trips = s->expanded = false;
+		snprintf(s->shown, sizeof s->shown, "%s", con->customer);
+	}
+	s->awaiting_action = false;
 	load(con);
 }
 
 static void close_customer(struct console *con)
 {
 	unload(state_of(con));
+}
+
+static const char *customer_alert(struct console *con)
+{
+	struct customer_screen *s = state_of(con);
+	return s && s->loaded && s->selected < s->alerts.n ? s->alerts.v[s->selected].id : NULL;
+}
+
+static const char *customer_id(struct console *con)
+{
+	struct customer_screen *s = state_of(con);
+	return s && s->loaded ? s->x.customer.id : NULL;
 }
 
 static void destroy_customer(void *state)
@@ -177,6 +288,14 @@ static int draw_header(struct console *con, WINDOW *win, int w)
 	return rows;
 }
 
+static void leg_text(const struct alert_leg *g, char *buf, size_t size)
+{
+	char when[32];
+	when_text(g->departure, when, sizeof when);
+	snprintf(buf, size, "%s%s %s→%s %s", g->carrier ? g->carrier : "", g->flight ? g->flight : "",
+		 g->origin, g->destination, when);
+}
+
 static int draw_alerts(struct console *con, WINDOW *win, int row, int h, int w)
 {
 	struct customer_screen *s = state_of(con);
@@ -189,27 +308,38 @@ static int draw_alerts(struct console *con, WINDOW *win, int row, int h, int w)
 		const struct alert_item *al = &s->alerts.v[i];
 		char state[16], leg[96] = "", line[320];
 		upper(alert_state_name(al->state), state, sizeof state);
-		if (al->has_segment && al->segment.known) {
-			char when[32];
-			when_text(al->segment.departure, when, sizeof when);
-			snprintf(leg, sizeof leg, "%s%s %s→%s %s", al->segment.carrier ? al->segment.carrier : "",
-				 al->segment.flight ? al->segment.flight : "", al->segment.origin,
-				 al->segment.destination, when);
-		}
-		bool sel = i == s->selected;
+		if (al->has_segment && al->segment.known)
+			leg_text(&al->segment, leg, sizeof leg);
+		bool sel = i == s->selected && !s->on_trips;
 		attr_t color = !con->color ? A_BOLD : al->state == ALERT_PENDING ? COLOR_PAIR(3)
 			     : al->state == ALERT_PROJECTED ? COLOR_PAIR(2) : A_NORMAL;
 		mvwaddstr(win, row, 1, sel ? "▶" : " ");
 		draw_text(win, row, 3, state, 13, color | A_BOLD);
-		snprintf(line, sizeof line, "%-28s  %s", al->title ? al->title : al->kind, leg);
-		int used = draw_text(win, row, 16, line, w - 17 - (sel ? 14 : 0), sel ? A_BOLD : A_NORMAL);
-		if (sel && 16 + used + 14 <= w)
-			draw_text(win, row, w - 14, "a ack  d done", 13, A_DIM);
+		char owner[160] = "";
+		if (al->assigned_to)
+			snprintf(owner, sizeof owner, "  · %s", al->assigned_to);
+		snprintf(line, sizeof line, "%-28s  %s%s", al->title ? al->title : al->kind, leg, owner);
+		const char *keys = "a ack  d done  x dismiss";
+		int kw = sel ? text_width(keys) + 1 : 0;
+		int used = draw_text(win, row, 16, line, w - 17 - kw, sel ? A_BOLD : A_NORMAL);
+		if (sel && 16 + used + kw <= w)
+			draw_text(win, row, w - kw, keys, kw - 1, A_DIM);
 		row++;
-		if (sel && al->message && row < h) {
+		if (i == s->selected && al->message && row < h) {
 			char quoted[700];
-			snprintf(quoted, sizeof quoted, "\u201c%s\u201d", al->message);
+			snprintf(quoted, sizeof quoted, "\u201c%s\u201d   prefers: %s", al->message,
+				 model_recognition_name(s->x.customer.recognition));
 			draw_text(win, row++, 5, quoted, w - 6, A_NORMAL);
+		}
+		/* Enter: its history, oldest first. */
+		for (size_t k = 0; sel && s->expanded && k < al->n_history && row < h; k++) {
+			const struct alert_history_entry *x = &al->history[k];
+			char at[26], entry[400];
+			date_format_time((struct irm_time){ .utc = x->at_utc }, at);
+			snprintf(entry, sizeof entry, "%s  %s  %s → %s%s%s", at, x->who,
+				 x->has_from ? alert_state_name(x->from) : "·", alert_state_name(x->to),
+				 x->note ? "  " : "", x->note ? x->note : "");
+			draw_text(win, row++, 7, entry, w - 8, A_DIM);
 		}
 	}
 	if (s->awaiting_action && row < h)
@@ -218,30 +348,38 @@ static int draw_alerts(struct console *con, WINDOW *win, int row, int h, int w)
 	return row;
 }
 
+static int draw_notes(struct customer_screen *s, WINDOW *win, int row, int h, int w)
+{
+	if (!s->notes.n || row >= h)
+		return row;
+	draw_rule(win, row++, w, "Notes");
+	for (size_t i = 0; i < s->notes.n && i < NOTES_SHOWN && row < h; i++) {
+		const struct note *n = &s->notes.v[i];
+		char when[32], head[200];
+		when_text((struct irm_time){ .utc = n->at_utc }, when, sizeof when);
+		snprintf(head, sizeof head, "%s · %s  ", when, n->author);
+		int used = draw_text(win, row, 3, head, w / 3, A_DIM);
+		draw_text(win, row++, 3 + used, n->text, w - 4 - used, A_NORMAL);
+	}
+	return row;
+}
+
 static int draw_trips(struct console *con, WINDOW *win, int row, int h, int w)
 {
 	struct customer_screen *s = state_of(con);
-	int64_t now = clock_now();
 	if (row >= h)
 		return row;
 	draw_rule(win, row++, w, "Trips");
-	/* Upcoming first (soonest first), then recent (latest first). */
-	size_t order[512], n = 0;
-	for (size_t i = 0; i < s->x.n_trips && n < 512; i++) {
-		const struct trip *t = &s->x.trips[i];
-		if (t->n_segments && t->segments[t->n_segments - 1].departure.utc >= now)
-			order[n++] = i;
-	}
-	for (size_t i = s->x.n_trips; i-- > 0 && n < 512; ) {
-		const struct trip *t = &s->x.trips[i];
-		if (t->n_segments && t->segments[t->n_segments - 1].departure.utc < now)
-			order[n++] = i;
-	}
-	for (size_t k = 0; k < n && row < h; k++) {
-		const struct trip *t = &s->x.trips[order[k]];
-		const struct intent_result *r = &s->intent[order[k]];
+	/* Keep the trip under the cursor in sight. */
+	size_t first = 0, rows = (size_t)(h - row);
+	if (s->on_trips && rows && s->trip >= rows)
+		first = s->trip - rows + 1;
+	for (size_t k = first; k < s->n_order && row < h; k++) {
+		const struct trip *t = &s->x.trips[s->order[k]];
+		const struct intent_result *r = &s->intent[s->order[k]];
 		char day[16], route[128], label[24], line[400];
 		int y, m, d;
+		bool sel = s->on_trips && k == s->trip;
 		date_to_ymd(date_local_day(t->segments[0].departure), &y, &m, &d);
 		snprintf(day, sizeof day, "%02d %s %d", d, months[m - 1], y);
 		size_t rn = 0;
@@ -257,20 +395,31 @@ static int draw_trips(struct console *con, WINDOW *win, int row, int h, int w)
 		upper(model_intent_name(r->label), label, sizeof label);
 		snprintf(line, sizeof line, "%-12s %-16s %c  %-11s", day, route,
 			 model_cabin_letter(t->segments[0].cabin), intent_situation_name(r->situation));
-		int used = draw_text(win, row, 3, line, w - 4, A_NORMAL);
+		mvwaddstr(win, row, 1, sel ? "▶" : " ");
+		int used = draw_text(win, row, 3, line, w - 4, sel ? A_BOLD : A_NORMAL);
 		char in[40];
 		snprintf(in, sizeof in, " %s %d%%", label, (int)(r->confidence * 100 + 0.5));
 		int x = 3 + used;
 		x += draw_text(win, row, x, in, w - x - 1, con->color ? COLOR_PAIR(4) | A_BOLD : A_BOLD);
-		/* Its reasons, when there is room. */
-		if (r->n_reasons && x + 12 < w) {
+		/* Its reasons: the first two when there is room; all under Enter. */
+		if (r->n_reasons && x + 12 < w && !(sel && s->expanded)) {
 			char why[300];
 			snprintf(why, sizeof why, "  %s%s%s", r->reasons[0], r->n_reasons > 1 ? " · " : "",
 				 r->n_reasons > 1 ? r->reasons[1] : "");
 			draw_text(win, row, x, why, w - x - 1, A_DIM);
 		}
 		row++;
+		for (int i = 0; sel && s->expanded && i < r->n_reasons && row < h; i++)
+			draw_text(win, row++, 7, r->reasons[i], w - 8, A_NORMAL);
+		if (sel && s->expanded && row < h) {
+			char pnr[160];
+			snprintf(pnr, sizeof pnr, "booking %s · %s · %zu passenger%s", t->pnr ? t->pnr : t->id,
+				 model_channel_name(t->channel), t->n_passengers, t->n_passengers == 1 ? "" : "s");
+			draw_text(win, row++, 7, pnr, w - 8, A_DIM);
+		}
 	}
+	if (!s->n_order && row < h)
+		draw_text(win, row++, 3, "no trips", w - 4, A_DIM);
 	return row;
 }
 
@@ -300,6 +449,14 @@ static void draw_profile(struct console *con, WINDOW *win, int row, int h, int w
 		}
 		x += draw_text(win, row, x, part, w - x - 1, A_NORMAL) + 4;
 	}
+	if (s->n_companions && ++row < h) {
+		char line[600];
+		size_t n = (size_t)snprintf(line, sizeof line, "travels with");
+		for (size_t i = 0; i < s->n_companions && n < sizeof line; i++)
+			n += (size_t)snprintf(line + n, sizeof line - n, "%s %s ×%d", i ? " ·" : "",
+					      s->companions[i].who, s->companions[i].trips);
+		draw_text(win, row, 3, line, w - 4, A_NORMAL);
+	}
 }
 
 static void draw_customer(struct console *con, WINDOW *win, int h, int w)
@@ -311,31 +468,61 @@ static void draw_customer(struct console *con, WINDOW *win, int h, int w)
 	}
 	int row = draw_header(con, win, w);
 	row = draw_alerts(con, win, row, h, w);
-	/* Keep the last rows for the profile. */
-	int trips_end = h - 2 > row ? h - 2 : h;
+	/* The trips take what the notes and the profile leave. */
+	int tail = 2 + (s->n_companions ? 1 : 0);
+	int notes_end = h - tail - 3 > row ? h - tail - 3 : row;
+	row = draw_notes(s, win, row, notes_end, w);
+	int trips_end = h - tail > row ? h - tail : h;
 	row = draw_trips(con, win, row, trips_end, w);
 	draw_profile(con, win, row, h, w);
 }
 
-static void act(struct console *con, enum alert_event ev, enum alert_action action)
+static void on_dismiss(struct console *con, const char *reason)
 {
 	struct customer_screen *s = state_of(con);
-	struct irm_err e = { 0 };
-	struct alert_act_result r;
+	if (!*reason)
+		console_flash(con, "not dismissed: say why");
+	else
+		console_act(con, s->asked, ALERT_EV_DISMISS, ACTION_OTHER, reason, NULL);
+}
 
+static void on_assign(struct console *con, const char *who)
+{
+	struct customer_screen *s = state_of(con);
+	if (!*who)
+		console_flash(con, "not assigned: to whom?");
+	else
+		console_act(con, s->asked, ALERT_EV_ASSIGN, ACTION_OTHER, NULL, who);
+}
+
+static void on_note(struct console *con, const char *text)
+{
+	struct customer_screen *s = state_of(con);
+	if (s->loaded)
+		console_note(con, s->x.customer.id, text);
+}
+
+/* Ask a question about the selected alert. */
+static void ask(struct console *con, const char *what, cmdline_answer_fn fn)
+{
+	struct customer_screen *s = state_of(con);
 	if (s->selected >= s->alerts.n)
 		return;
-	if (!con->cli->as) {
-		console_flash(con, "who acts? start irm with --as NAME");
-		return;
-	}
-	char id[128];
-	snprintf(id, sizeof id, "%s", s->alerts.v[s->selected].id);
-	if (alerts_act(con->cache, id, ev, con->cli->as, action, NULL, NULL, clock_now(), &r, &e) != IRM_OK)
-		console_flash(con, "%s", e.msg);
-	else
-		console_flash(con, "%s: %s", id, alert_state_name(r.to));
-	load(con);
+	snprintf(s->asked, sizeof s->asked, "%s", s->alerts.v[s->selected].id);
+	char prompt[256];
+	snprintf(prompt, sizeof prompt, "%s %s: ", what, s->asked);
+	cmdline_open(con, prompt, NULL, fn, fn == on_assign ? OFFER_PEOPLE : OFFER_NOTHING);
+}
+
+static void move_cursor(struct customer_screen *s, int by)
+{
+	size_t *at = s->on_trips ? &s->trip : &s->selected;
+	size_t n = s->on_trips ? s->n_order : s->alerts.n;
+	if (by < 0 && *at > 0)
+		(*at)--;
+	else if (by > 0 && *at + 1 < n)
+		(*at)++;
+	s->expanded = false;
 }
 
 static int key_customer(struct console *con, wint_t ch, bool fkey)
@@ -348,53 +535,106 @@ static int key_customer(struct console *con, wint_t ch, bool fkey)
 			{ 'f', ACTION_GIFT }, { 's', ACTION_SOCIAL }, { 'o', ACTION_OTHER },
 		};
 		s->awaiting_action = false;
-		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		const char *id = customer_alert(con);
+		for (size_t i = 0; id && i < sizeof keys / sizeof keys[0]; i++)
 			if (keys[i].key == ch)
-				act(con, ALERT_EV_DONE, keys[i].action);
+				console_act(con, id, ALERT_EV_DONE, keys[i].action, NULL, NULL);
 		return ACT_REDRAW;
 	}
 	if (fkey) {
-		if (ch == KEY_DOWN && s->selected + 1 < s->alerts.n)
-			s->selected++;
-		else if (ch == KEY_UP && s->selected > 0)
-			s->selected--;
+		if (ch == KEY_DOWN)
+			move_cursor(s, 1);
+		else if (ch == KEY_UP)
+			move_cursor(s, -1);
+		else if (ch == KEY_ENTER)
+			s->expanded = !s->expanded;
+		else if (ch == KEY_BTAB)
+			s->on_trips = !s->on_trips;
 		return ACT_REDRAW;
 	}
+	const char *id = customer_alert(con);
 	switch (ch) {
 	case 3:
 	case 4:
 		return ACT_QUIT;
 	case 27:
-	case '/':
-		console_show(con, SCREEN_SEARCH);
+	case 'q':
+		/* Back where they came from: the queue, or search. */
+		console_show(con, con->previous == SCREEN_QUEUE ? SCREEN_QUEUE : SCREEN_SEARCH);
+		return ACT_REDRAW;
+	case '\t':
+		s->on_trips = !s->on_trips && s->n_order;
+		s->expanded = false;
+		return ACT_REDRAW;
+	case '\r':
+	case '\n':
+		s->expanded = !s->expanded;
 		return ACT_REDRAW;
 	case 14:
 	case 'j':
-		if (s->selected + 1 < s->alerts.n)
-			s->selected++;
+		move_cursor(s, 1);
 		return ACT_REDRAW;
 	case 16:
 	case 'k':
-		if (s->selected > 0)
-			s->selected--;
+		move_cursor(s, -1);
 		return ACT_REDRAW;
 	case 'a':
-		act(con, ALERT_EV_ACK, ACTION_OTHER);
+		if (id)
+			console_act(con, id, ALERT_EV_ACK, ACTION_OTHER, NULL, NULL);
 		return ACT_REDRAW;
 	case 'd':
-		if (s->alerts.n)
+		if (id)
 			s->awaiting_action = true;
 		return ACT_REDRAW;
+	case 'x':
+		if (id)
+			ask(con, "dismiss", on_dismiss);
+		return ACT_REDRAW;
+	case 'A':
+		if (id)
+			ask(con, "assign", on_assign);
+		return ACT_REDRAW;
+	case 'n': {
+		char prompt[160];
+		snprintf(prompt, sizeof prompt, "note about %s: ", s->x.customer.id);
+		cmdline_open(con, prompt, NULL, on_note, OFFER_NOTHING);
+		return ACT_REDRAW;
+	}
 	}
 	return ACT_NONE;
 }
 
+static void reload_customer(struct console *con)
+{
+	load(con);
+}
+
 const struct screen_ops screen_customer_ops = {
 	.name = "customer",
-	.hints = " ↑↓ alert · a ack · d done · / search · Esc back · Ctrl-C quit",
+	.hints = " ↑↓ select · a ack · d done · x dismiss · A assign · n note · Tab trips · Enter details "
+		 "· : command · ? help · Esc back",
+	.keys = (const struct key_help[]){
+		{ "↑ ↓  j k  Ctrl-P Ctrl-N", "move through the alerts (or the trips, after Tab)" },
+		{ "Tab", "between the alerts and the trips" },
+		{ "Enter", "an alert's history; a trip's reasons in full, its booking and channel" },
+		{ "a", "acknowledge the alert: you own it now" },
+		{ "d e|c|g|f|s|o", "done, by email, call, greeting, gift, social or other" },
+		{ "x", "dismiss the alert (asks why)" },
+		{ "A", "assign the alert to someone (asks whom; Tab completes)" },
+		{ "n", "add a note about the customer" },
+		{ ":", "the command line (find, open, ack, done, dismiss, assign, note, alerts, help, quit)" },
+		{ "/", "search" },
+		{ "Esc  q", "back: to the queue when you came from it, else to search" },
+		{ "?  F1", "this help" },
+		{ "Ctrl-C  Ctrl-D", "quit" },
+		{ NULL, NULL },
+	},
 	.open = open_customer,
 	.draw = draw_customer,
 	.key = key_customer,
 	.close = close_customer,
 	.destroy = destroy_customer,
+	.reload = reload_customer,
+	.alert = customer_alert,
+	.customer = customer_id,
 };

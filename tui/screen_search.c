@@ -40,13 +40,40 @@ static void open_search(struct console *con)
 {
 	if (!con->state[SCREEN_SEARCH])
 		con->state[SCREEN_SEARCH] = xcalloc(1, sizeof(struct search_screen));
-	curs_set(1);
+	else
+		run_query(con);     /* alert counts may have changed meanwhile */
 }
 
-static void close_search(struct console *con)
+void search_screen_query(struct console *con, const char *query)
 {
-	curs_set(0);
-	(void)con;
+	if (con->screen != SCREEN_SEARCH)
+		console_show(con, SCREEN_SEARCH);
+	struct search_screen *s = state_of(con);
+	/* Cut at a character boundary if it is too long. */
+	size_t n = strlen(query);
+	if (n > QUERY_BYTES) {
+		n = QUERY_BYTES;
+		while (n > 0 && ((unsigned char)query[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(s->query, query, n);
+	s->query[n] = '\0';
+	run_query(con);
+}
+
+static void reload_search(struct console *con)
+{
+	struct search_screen *s = state_of(con);
+	size_t keep = s->selected;
+	run_query(con);
+	if (keep < s->result.n)
+		s->selected = keep;
+}
+
+static const char *search_customer(struct console *con)
+{
+	struct search_screen *s = state_of(con);
+	return s && s->selected < s->result.n ? s->result.hits[s->selected].id : NULL;
 }
 
 static void destroy_search(void *state)
@@ -120,7 +147,8 @@ static void draw_search(struct console *con, WINDOW *win, int h, int w)
 		snprintf(count, sizeof count, "%zu match%s", s->result.n, s->result.n == 1 ? "" : "es");
 		draw_text(win, h - 1, 1, count, w - 2, A_DIM);
 	}
-	wmove(win, 0, cursor_x < w ? cursor_x : w - 1);
+	con->cursor_y = 0;
+	con->cursor_x = cursor_x < w ? cursor_x : w - 1;
 }
 
 /* Remove the last character (not byte) of the query. */
@@ -208,10 +236,22 @@ static int key_search(struct console *con, wint_t ch, bool fkey)
 const struct screen_ops screen_search_ops = {
 	.name = "search",
 	.hints = " type to search: name, member, phone, email, booking · ↑↓ select · Enter open · "
-		 "Esc clear · Ctrl-C quit",
+		 "Esc clear · : command · ? help · Ctrl-C quit",
+	.keys = (const struct key_help[]){
+		{ "any text", "search as you type: name (typos forgiven), member number, phone, email, booking reference" },
+		{ "↑ ↓  Ctrl-P Ctrl-N", "move the selection" },
+		{ "Enter", "open the selected customer" },
+		{ "Backspace", "delete a character" },
+		{ "Esc  Ctrl-U", "clear the query" },
+		{ ":", "the command line (find, open, ack, done, dismiss, assign, note, alerts, help, quit)" },
+		{ "?  F1", "this help" },
+		{ "Ctrl-C  Ctrl-D", "quit" },
+		{ NULL, NULL },
+	},
 	.open = open_search,
 	.draw = draw_search,
 	.key = key_search,
-	.close = close_search,
 	.destroy = destroy_search,
+	.reload = reload_search,
+	.customer = search_customer,
 };
