@@ -217,6 +217,24 @@ static void upper(const char *in, char *out, size_t size)
 	out[i] = '\0';
 }
 
+/* The customer's seat on a leg of their trips, or NULL. */
+static const char *seat_of(const struct customer_screen *s, const char *segment_id)
+{
+	for (size_t i = 0; i < s->x.n_trips; i++) {
+		const struct trip *t = &s->x.trips[i];
+		for (size_t k = 0; k < t->n_segments; k++) {
+			const struct segment *g = &t->segments[k];
+			if (!g->id || strcmp(g->id, segment_id) != 0)
+				continue;
+			for (size_t j = 0; j < g->n_seats; j++)
+				if (g->seats[j].passenger && g->seats[j].seat &&
+				    strcmp(g->seats[j].passenger, s->x.customer.id) == 0)
+					return g->seats[j].seat;
+		}
+	}
+	return NULL;
+}
+
 static int draw_header(struct console *con, WINDOW *win, int w)
 {
 	struct customer_screen *s = state_of(con);
@@ -251,7 +269,7 @@ static int draw_header(struct console *con, WINDOW *win, int w)
 	int64_t next = u ? rules_next_threshold(u, cu->lifetime_miles) : -1;
 	if (next <= 0)
 		return 1;
-	char label[64], togo[64];
+	char label[64], togo[64], prefers[64];
 	snprintf(label, sizeof label, " next %s mi ", cli_thousands(next, a));
 	snprintf(togo, sizeof togo, " %s to go", cli_thousands(next - cu->lifetime_miles, b));
 	int lw = draw_text(win, 1, 0, label, w, A_NORMAL);
@@ -270,22 +288,28 @@ static int draw_header(struct console *con, WINDOW *win, int w)
 			waddstr(win, i < filled ? "█" : "░");
 		draw_text(win, 1, lw + bar, togo, w - lw - bar, A_NORMAL);
 	}
-	int rows = 2;
+	/* The third line: the leg that crosses it, with the seat, and how the
+	 * customer likes to be recognised. */
+	snprintf(prefers, sizeof prefers, "recognition: %s ", model_recognition_name(cu->recognition));
+	int pw = text_width(prefers);
+	draw_text(win, 2, w - pw, prefers, pw, A_DIM);
 	for (size_t i = 0; i < s->alerts.n; i++) {
 		const struct alert_item *al = &s->alerts.v[i];
 		if (strcmp(al->kind, "lifetime_miles") != 0 || al->threshold != next || !al->has_segment ||
 		    !al->segment.known)
 			continue;
-		char line[160], when[32];
+		char line[200], when[32], seat[32] = "";
+		const char *where = seat_of(s, al->segment.id);
+		if (where)
+			snprintf(seat, sizeof seat, " · seat %s", where);
 		when_text(al->segment.departure, when, sizeof when);
-		snprintf(line, sizeof line, "crosses on %s%s %s→%s %s", al->segment.carrier ? al->segment.carrier : "",
+		snprintf(line, sizeof line, "crosses on %s%s %s→%s %s%s", al->segment.carrier ? al->segment.carrier : "",
 			 al->segment.flight ? al->segment.flight : "", al->segment.origin,
-			 al->segment.destination, when);
-		draw_text(win, 2, lw, line, w - lw - 1, A_BOLD);
-		rows = 3;
+			 al->segment.destination, when, seat);
+		draw_text(win, 2, lw, line, w - lw - pw - 2, A_BOLD);
 		break;
 	}
-	return rows;
+	return 3;
 }
 
 static void leg_text(const struct alert_leg *g, char *buf, size_t size)
@@ -327,8 +351,7 @@ static int draw_alerts(struct console *con, WINDOW *win, int row, int h, int w)
 		row++;
 		if (i == s->selected && al->message && row < h) {
 			char quoted[700];
-			snprintf(quoted, sizeof quoted, "\u201c%s\u201d   prefers: %s", al->message,
-				 model_recognition_name(s->x.customer.recognition));
+			snprintf(quoted, sizeof quoted, "\u201c%s\u201d", al->message);
 			draw_text(win, row++, 5, quoted, w - 6, A_NORMAL);
 		}
 		/* Enter: its history, oldest first. */
@@ -611,8 +634,8 @@ static void reload_customer(struct console *con)
 
 const struct screen_ops screen_customer_ops = {
 	.name = "customer",
-	.hints = " ↑↓ select · a ack · d done · x dismiss · A assign · n note · Tab trips · Enter details "
-		 "· : command · ? help · Esc back",
+	.hints = " ↑↓ select · a ack · d done · x dismiss · A assign · n note · Tab trips · Enter more "
+		 "· ? help · Esc back",
 	.keys = (const struct key_help[]){
 		{ "↑ ↓  j k  Ctrl-P Ctrl-N", "move through the alerts (or the trips, after Tab)" },
 		{ "Tab", "between the alerts and the trips" },

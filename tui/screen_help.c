@@ -2,6 +2,7 @@
  * the command line's verbs. Any of Esc, q, ? or Enter goes back. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "console.h"
 #include "mem.h"
@@ -49,11 +50,32 @@ static int section(WINDOW *win, int row, int h, int w, int top, const char *titl
 			kw = text_width(k->keys);
 	if (kw > w / 2)
 		kw = w / 2;
-	for (const struct key_help *k = keys; k->keys; k++, row++) {
-		if (row - top < 0 || row - top >= h)
-			continue;
-		draw_text(win, row - top, 3, k->keys, kw, A_BOLD);
-		draw_text(win, row - top, 5 + kw, k->what, w - 6 - kw, A_NORMAL);
+	for (const struct key_help *k = keys; k->keys; k++) {
+		if (row - top >= 0 && row - top < h)
+			draw_text(win, row - top, 3, k->keys, kw, A_BOLD);
+		/* The description wraps at spaces. */
+		const char *p = k->what;
+		int room = w - 6 - kw > 10 ? w - 6 - kw : 10;
+		do {
+			int used;
+			size_t n = text_fit(p, room, &used);
+			if (p[n]) {
+				size_t sp = n;
+				while (sp > 0 && p[sp] != ' ')
+					sp--;
+				if (sp > 0)
+					n = sp;
+			}
+			if (row - top >= 0 && row - top < h) {
+				char *part = strndup(p, n);
+				draw_text(win, row - top, 5 + kw, part, room, A_NORMAL);
+				free(part);
+			}
+			row++;
+			p += n;
+			while (*p == ' ')
+				p++;
+		} while (*p);
 	}
 	return row;
 }

@@ -167,13 +167,13 @@ static void destroy_queue(void *state)
 	free(q);
 }
 
-/* "1 h 12", "0 h 05", "3 d" */
+/* "1h12", "0h05", "3 d" */
 static void span_text(int64_t s, char *buf, size_t size)
 {
 	if (s >= 2 * 86400)
 		snprintf(buf, size, "%lld d", (long long)(s / 86400));
 	else
-		snprintf(buf, size, "%lld h %02lld", (long long)(s / 3600), (long long)(s % 3600 / 60));
+		snprintf(buf, size, "%lldh%02lld", (long long)(s / 3600), (long long)(s % 3600 / 60));
 }
 
 static void sparkline(const long *v, int n, char *buf, size_t size)
@@ -209,21 +209,22 @@ static void draw_summary(struct console *con, WINDOW *win, int w)
 	sparkline(q->created, HOURS, a, sizeof a);
 	sparkline(q->done, HOURS, b, sizeof b);
 	snprintf(right, sizeof right, "%s new/h  %s done/h ", a, b);
-	int rw = text_width(right);
-	if (x + rw + 2 <= w)
-		draw_text(win, 0, w - rw, right, rw, A_DIM);
+	int rw = text_width(right), spark_row = x + rw + 2 <= w ? 0 : 1;
 
-	/* What is shown: the view as the command that makes it. */
+	/* What is shown: the view as the command that makes it; the activity
+	 * at its right when the counts left no room for it. */
 	char view[300], line[400];
 	queue_view_command(&q->view, view, sizeof view);
-	snprintf(line, sizeof line, " %s%s · %zu shown%s%s", view, q->view.order == ALERT_ORDER_DUE ?
-		 " (by due time)" : "", q->list.n, q->list.n == PAGE ? " (the first)" : "",
-		 q->n_marks ? "" : "");
-	int used = draw_text(win, 1, 0, line, w, A_DIM);
-	if (q->n_marks && used + 14 < w) {
+	snprintf(line, sizeof line, " %s%s · %zu shown%s", view, q->view.order == ALERT_ORDER_DUE ?
+		 " (by due time)" : "", q->list.n, q->list.n == PAGE ? " (the first)" : "");
+	int room = spark_row == 1 ? w - rw - 2 : w;
+	int used = draw_text(win, 1, 0, line, room, A_DIM);
+	if (q->n_marks && used + 14 < room) {
 		snprintf(line, sizeof line, " · %zu marked", q->n_marks);
-		draw_text(win, 1, used, line, w - used, A_BOLD);
+		draw_text(win, 1, used, line, room - used, A_BOLD);
 	}
+	if (rw + 2 <= w)
+		draw_text(win, spark_row, w - rw, right, rw, A_DIM);
 }
 
 /* Columns: due, state, alert, customer (what the others leave), flight,
@@ -238,10 +239,11 @@ static void draw_queue(struct console *con, WINDOW *win, int h, int w)
 		draw_text(win, 3, 1, q->error, w - 2, A_BOLD);
 		return;
 	}
-	int owner_w = 10, flight_w = 15, state_w = 12, due_w = 15, alert_w = 24;
+	int owner_w = 10, flight_w = 15, state_w = 12, due_w = 13, alert_w = 24;
 	if (w < 100) {
 		owner_w = 0;
 		alert_w = 20;
+		state_w = 9;    /* ACKNOWLEDGED is written ACKED */
 	}
 	int cust_w = w - 3 - due_w - state_w - alert_w - flight_w - owner_w - 5;
 	if (w >= 100 && cust_w > 30) {
@@ -300,7 +302,8 @@ static void draw_queue(struct console *con, WINDOW *win, int h, int w)
 				due_attr |= con->color ? COLOR_PAIR(2) | A_BOLD : A_BOLD;
 		}
 		char state[16];
-		snprintf(state, sizeof state, "%s", alert_state_name(al->state));
+		snprintf(state, sizeof state, "%s", al->state == ALERT_ACKNOWLEDGED && state_w < 12 ? "acked"
+						    : alert_state_name(al->state));
 		for (char *p = state; *p; p++)
 			*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
 		char leg[96] = "";
