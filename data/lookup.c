@@ -9,14 +9,14 @@
 
 static const char SQL_ALERT_IDS[] =
 	"SELECT id FROM alerts WHERE state IN ('projected', 'pending', 'acknowledged')"
-	" AND (?1 IS NULL OR customer_id = ?1) AND substr(id, 1, length(?2)) = ?2"
+	" AND (?1 IS NULL OR customer_id = ?1) AND lower(substr(id, 1, length(?2))) = lower(?2)"
 	" ORDER BY id LIMIT ?3";
 static const char SQL_PEOPLE[] =
 	"SELECT who FROM ("
 	"  SELECT assigned_to AS who FROM alerts WHERE assigned_to IS NOT NULL"
 	"  UNION SELECT who FROM alert_history"
 	"  UNION SELECT author FROM notes)"
-	" WHERE who <> 'irm' AND substr(who, 1, length(?2)) = ?2 ORDER BY who LIMIT ?3";
+	" WHERE who <> 'irm' AND lower(substr(who, 1, length(?2))) = lower(?2) ORDER BY who LIMIT ?3";
 
 static enum irm_status collect(struct cache *c, const char *sql, const char *a, const char *prefix,
 			       size_t limit, struct lookup_list *out, struct irm_err *e)
@@ -80,6 +80,21 @@ bool lookup_customer_name(struct cache *c, const char *id, char *buf, size_t siz
 	bool found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0);
 	if (found)
 		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return found;
+}
+
+bool lookup_customer_id(struct cache *c, const char *key, char *buf, size_t size)
+{
+	struct irm_err e = { 0 };
+	sqlite3_stmt *st = cache_stmt(c, "SELECT id FROM customers WHERE id = ?1 UNION ALL"
+				      " SELECT id FROM customers WHERE member_key = upper(?1) LIMIT 1", &e);
+	buf[0] = '\0';
+	if (!st)
+		return false;
+	cache_bind_text(st, 1, key);
+	bool found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+		     (size_t)snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0)) < size;
 	sqlite3_reset(st);
 	return found;
 }

@@ -23,6 +23,9 @@ enum irm_status lookup_alert_ids(struct cache *c, const char *customer, const ch
 enum irm_status lookup_people(struct cache *c, const char *prefix, size_t limit,
 			      struct lookup_list *out, struct irm_err *e);
 void lookup_list_free(struct lookup_list *l);
+/* The id of the customer an id or member number (any case) names into
+ * buf; false when none. */
+bool lookup_customer_id(struct cache *c, const char *key, char *buf, size_t size);
 /* A customer's name by id into buf; false (buf "") when not in the cache. */
 bool lookup_customer_name(struct cache *c, const char *id, char *buf, size_t size);
 

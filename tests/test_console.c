@@ -265,24 +265,48 @@ static void test_command_line(void **state)
 	free(wait_for("done how? email, call"));
 	keys(": 'frobnicate' Enter");
 	free(wait_for("no command 'frobnicate'"));
+	/* A mistyped alert id is refused, not taken for the alert on screen. */
+	keys(": 'dismiss A-C2-lifetime_miles-50000 duplicate' Enter");
+	free(wait_for("dismiss: no alert 'A-C2-lifetime_miles-50000'"));
+	s = screen();
+	assert_non_null(strstr(s, "ACKNOWLEDGED"));
+	free(s);
+	/* A note about another customer, named by member number. */
+	keys(": 'note MP7000001 called about the upgrade' Enter");
+	free(wait_for("note added to C1"));
+	/* Alt+b is readline's backward-word, not an Esc that abandons the line. */
+	keys(": 'find dale brewer' M-b X Enter");
+	free(wait_for("Find: dale Xbrewer"));
 	keys(": 'find \"unclosed' Enter");
 	free(wait_for("is not closed"));
 	/* Esc abandons a line, and nothing runs. */
 	keys(": quit Escape");
-	free(wait_for("Tab trips"));
+	free(wait_for("type to search"));
 	/* History: ↑ brings back what ran, across runs. */
 	keys("C-c");
 	start(100, 30, "");
 	keys(": Up");
 	free(wait_for(":find \"unclosed"));
 	keys("Up");
-	free(wait_for(":frobnicate"));
+	free(wait_for(":find dale Xbrewer"));
 	keys("Escape");
+	/* (A key right behind an Esc would make it Alt+key: wait it out.) */
+	free(wait_for("type to search"));
 	char path[4300];
 	snprintf(path, sizeof path, "%s/.local/state/irm/history", dir);
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
+	/* Notes are about customers: not kept in the history. */
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char hist[8192];
+	size_t hn = fread(hist, 1, sizeof hist - 1, f);
+	hist[hn] = '\0';
+	fclose(f);
+	assert_non_null(strstr(hist, "frobnicate"));
+	assert_null(strstr(hist, "lounge"));
+	assert_null(strstr(hist, "upgrade"));
 	keys(": quit Enter");
 	/* irm has ended: the pane runs the sleep that keeps it. */
 	bool ended = false;

@@ -158,9 +158,18 @@ static void offer_people(const char *prefix)
 {
 	struct lookup_list l;
 	struct irm_err e = { 0 };
+	if (prefix[0] == '\'')
+		prefix++;       /* a quoted name being completed */
 	if (lookup_people(cl.con->cache, prefix, 50, &l, &e) == IRM_OK) {
-		for (size_t i = 0; i < l.n; i++)
-			offer(l.v[i]);
+		for (size_t i = 0; i < l.n; i++) {
+			/* A name with a space is one word only quoted; the command
+			 * line needs it so, a question's answer does not. */
+			char quoted[512];
+			if (cl.fn)
+				offer(l.v[i]);
+			else if (console_quote(l.v[i], quoted, sizeof quoted))
+				offer(quoted);
+		}
 		lookup_list_free(&l);
 	}
 }
@@ -236,8 +245,6 @@ static char **complete(const char *text, int start, int end)
 		int n = words_before(start, verb, sizeof verb);
 		if (n == 0)
 			offer_words(verbs, text);
-		else if (strcmp(verb, "help") == 0)
-			offer_words(verbs, text);
 		else if (strcmp(verb, "alerts") == 0)
 			offer_words(alert_options, text);
 		else if (strcmp(verb, "ack") == 0 || strcmp(verb, "dismiss") == 0 ||
@@ -286,8 +293,10 @@ static void history_setup(void)
 	if (!make_dirs(dir))
 		return;
 	snprintf(cl.history, sizeof cl.history, "%s/history", dir);
-	int fd = open(cl.history, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	int fd = open(cl.history, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0) {
+		if (fd >= 0)
+			close(fd);
 		cl.history[0] = '\0';
 		return;
 	}
@@ -300,7 +309,8 @@ static void history_setup(void)
 static void history_keep(const char *line)
 {
 	HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
-	if (!*line || (last && strcmp(last->line, line) == 0))
+	/* Notes are about customers: they stay in the cache, not here. */
+	if (!*line || (last && strcmp(last->line, line) == 0) || strncmp(line, "note ", 5) == 0)
 		return;
 	add_history(line);
 	if (cl.history[0] && append_history(1, cl.history) == 0)
@@ -435,8 +445,23 @@ static int finish(struct console *con)
 int cmdline_key(struct console *con, wint_t ch, bool fkey)
 {
 	clear_shown();
-	if (!fkey) {
-		if (ch == 27 || ch == 3 || ch == 7) {
+	if (!fkey && ch == 27) {
+		/* ncurses has waited ESCDELAY already: a key right behind the Esc
+		 * is Alt+key (readline's Meta); a lone Esc abandons the line. */
+		wint_t next;
+		int kind = wget_wch(stdscr, &next);
+		if (kind == OK) {
+			char buf[5] = "\033";
+			size_t n = utf8_encode((uint32_t)next, buf + 1);
+			if (n)
+				feed(buf, n + 1);
+		} else {
+			if (kind == KEY_CODE_YES)
+				ungetch((int)next);  /* not ours: the screen's, after the line */
+			cancel();
+		}
+	} else if (!fkey) {
+		if (ch == 3 || ch == 7) {
 			cancel();
 		} else {
 			char buf[4];
@@ -445,14 +470,19 @@ int cmdline_key(struct console *con, wint_t ch, bool fkey)
 				feed(buf, n);
 		}
 	} else {
+		/* As the keys readline binds itself, so a reverse search or a
+		 * half-typed key sequence sees them too. */
 		switch (ch) {
-		case KEY_UP: rl_get_previous_history(1, 0); break;
-		case KEY_DOWN: rl_get_next_history(1, 0); break;
-		case KEY_LEFT: rl_backward_char(1, 0); break;
-		case KEY_RIGHT: rl_forward_char(1, 0); break;
-		case KEY_HOME: rl_beg_of_line(1, 0); break;
-		case KEY_END: rl_end_of_line(1, 0); break;
-		case KEY_DC: rl_delete(1, 0); break;
+		case KEY_UP: feed("\020", 1); break;          /* C-p */
+		case KEY_DOWN: feed("\016", 1); break;        /* C-n */
+		case KEY_LEFT: feed("\002", 1); break;        /* C-b */
+		case KEY_RIGHT: feed("\006", 1); break;       /* C-f */
+		case KEY_HOME: feed("\001", 1); break;        /* C-a */
+		case KEY_END: feed("\005", 1); break;         /* C-e */
+		case KEY_DC:
+			if (rl_end > 0)
+				feed("\004", 1);   /* C-d, which on an empty line would be EOF */
+			break;
 		case KEY_BACKSPACE: feed("\177", 1); break;
 		case KEY_ENTER: feed("\r", 1); break;
 		}

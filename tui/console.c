@@ -304,6 +304,10 @@ static void install_signals(void)
 enum irm_status console_run(struct cli *cli)
 {
 	struct console con = { .cli = cli, .screen = SCREEN_SEARCH };
+	if (cli->role && strcmp(cli->role, "kiosk") == 0) {
+		fputs("irm: role kiosk: this irm has no kiosk console; use agent or supervisor\n", stderr);
+		return IRM_EUSAGE;
+	}
 	if (cli->role && strcmp(cli->role, "supervisor") == 0) {
 		con.supervisor = true;
 		con.screen = SCREEN_QUEUE;
@@ -349,6 +353,8 @@ enum irm_status console_run(struct cli *cli)
 		struct pollfd fds[2] = { { STDIN_FILENO, POLLIN, 0 }, { con.sigpipe[0], POLLIN, 0 } };
 		if (poll(fds, 2, 30000) < 0 && errno != EINTR)
 			break;
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;  /* the terminal is gone */
 		if (fds[1].revents & POLLIN) {
 			unsigned char sig;
 			while (read(con.sigpipe[0], &sig, 1) == 1) {

@@ -90,6 +90,9 @@ int console_execute(struct console *con, const char *line);
  * was applied. */
 bool console_act(struct console *con, const char *alert_id, enum alert_event ev,
 		 enum alert_action action, const char *text, const char *assignee);
+/* `in` as one word for the command line: quoted when it holds a space or a
+ * quote ('Kim Lee', 'it'\''s'). false when it does not fit in size. */
+bool console_quote(const char *in, char *out, size_t size);
 /* Add a note about a customer as the console's user, flash the outcome. */
 bool console_note(struct console *con, const char *customer, const char *text);
 /* Put `query` in the search box and show the results. */

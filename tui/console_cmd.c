@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "clock.h"
+#include "lookup.h"
 #include "console.h"
 #include "mem.h"
 #include "notes.h"
@@ -30,6 +31,7 @@ struct words {
 	char *v[WORDS_MAX];
 	int n;
 	char *buf;
+	char *joined;               /* join()'s, as long as the line: it always fits */
 };
 
 /* Split like a shell: spaces separate, quotes group, backslash escapes.
@@ -37,6 +39,7 @@ struct words {
 static bool split(const char *line, struct words *w, char *err, size_t size)
 {
 	char *out = w->buf = xmalloc(strlen(line) + 1);
+	w->joined = xmalloc(strlen(line) + 1);
 	w->n = 0;
 	const char *p = line;
 	for (;;) {
@@ -70,14 +73,48 @@ static bool split(const char *line, struct words *w, char *err, size_t size)
 	}
 }
 
-/* words[from..n) joined by spaces into buf; NULL when there are none. */
-static const char *join(const struct words *w, int from, char *buf, size_t size)
+/* words[from..n) joined by spaces; NULL when there are none. */
+static const char *join(struct words *w, int from)
 {
 	size_t n = 0;
-	buf[0] = '\0';
-	for (int i = from; i < w->n && n + 1 < size; i++)
-		n += (size_t)snprintf(buf + n, size - n, "%s%s", i > from ? " " : "", w->v[i]);
-	return buf[0] ? buf : NULL;
+	for (int i = from; i < w->n; i++) {
+		size_t k = strlen(w->v[i]);
+		if (i > from)
+			w->joined[n++] = ' ';
+		memcpy(w->joined + n, w->v[i], k);
+		n += k;
+	}
+	w->joined[n] = '\0';
+	return n ? w->joined : NULL;
+}
+
+bool console_quote(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+	if (!strpbrk(in, " \t'\"\\")) {
+		if (strlen(in) >= size)
+			return false;
+		strcpy(out, in);
+		return true;
+	}
+	/* 'it'\''s': single quotes, each ' inside written '\'' */
+	if (n + 1 >= size)
+		return false;
+	out[n++] = '\'';
+	for (const char *p = in; *p; p++) {
+		const char *piece = *p == '\'' ? "'\\''" : NULL;
+		size_t k = piece ? 4 : 1;
+		if (n + k + 2 > size)
+			return false;
+		if (piece)
+			memcpy(out + n, piece, k);
+		else
+			out[n] = *p;
+		n += k;
+	}
+	out[n++] = '\'';
+	out[n] = '\0';
+	return true;
 }
 
 /* Take "--NAME VALUE" out of the words; the value, or NULL. */
@@ -119,6 +156,12 @@ static const char *which_alert(struct console *con, struct words *w, int *next)
 		*next = 2;
 		return w->v[1];
 	}
+	/* A word shaped like an alert id that names none is a typo: acting on
+	 * the alert under the cursor instead would be a surprise. */
+	if (w->n > 1 && strncmp(w->v[1], "A-", 2) == 0) {
+		console_flash(con, "%s: no alert '%s'", w->v[0], w->v[1]);
+		return NULL;
+	}
 	const char *id = console_alert_id(con);
 	if (!id)
 		console_flash(con, "%s which alert? give its id (Tab completes), or open a customer or "
@@ -128,8 +171,8 @@ static const char *which_alert(struct console *con, struct words *w, int *next)
 
 static int run_find(struct console *con, struct words *w)
 {
-	char q[512];
-	search_screen_query(con, join(w, 1, q, sizeof q) ? q : "");
+	const char *q = join(w, 1);
+	search_screen_query(con, q ? q : "");
 	return ACT_REDRAW;
 }
 
@@ -142,11 +185,11 @@ static void open_customer(struct console *con, const char *id)
 
 static int run_open(struct console *con, struct words *w)
 {
-	char q[512];
 	struct search_result r;
 	struct irm_err e = { 0 };
+	const char *q = join(w, 1);
 
-	if (!join(w, 1, q, sizeof q)) {
+	if (!q) {
 		console_flash(con, "open whom? a name, member number, phone, email or booking");
 		return ACT_REDRAW;
 	}
@@ -190,14 +233,13 @@ static int run_open(struct console *con, struct words *w)
 static int run_ack(struct console *con, struct words *w)
 {
 	bool missing = false;
-	char text[1024];
 	const char *note = take_option(w, "--note", &missing);
 	int next;
 	const char *id = missing ? NULL : which_alert(con, w, &next);
 	if (missing)
 		console_flash(con, "ack: --note needs a text");
 	if (id)
-		console_act(con, id, ALERT_EV_ACK, ACTION_OTHER, note ? note : join(w, next, text, sizeof text),
+		console_act(con, id, ALERT_EV_ACK, ACTION_OTHER, note ? note : join(w, next),
 			    NULL);
 	return ACT_REDRAW;
 }
@@ -205,7 +247,6 @@ static int run_ack(struct console *con, struct words *w)
 static int run_done(struct console *con, struct words *w)
 {
 	bool missing = false;
-	char text[1024];
 	const char *note = take_option(w, "--note", &missing);
 	const char *how = take_option(w, "--action", &missing);
 	int next;
@@ -223,21 +264,20 @@ static int run_done(struct console *con, struct words *w)
 		console_flash(con, "done how? email, call, greeting, gift, social or other");
 		return ACT_REDRAW;
 	}
-	console_act(con, id, ALERT_EV_DONE, action, note ? note : join(w, next, text, sizeof text), NULL);
+	console_act(con, id, ALERT_EV_DONE, action, note ? note : join(w, next), NULL);
 	return ACT_REDRAW;
 }
 
 static int run_dismiss(struct console *con, struct words *w)
 {
 	bool missing = false;
-	char text[1024];
 	const char *reason = take_option(w, "--reason", &missing);
 	int next;
 	const char *id = missing ? NULL : which_alert(con, w, &next);
 	if (!id)
 		return ACT_REDRAW;
 	if (!reason)
-		reason = join(w, next, text, sizeof text);
+		reason = join(w, next);
 	if (!reason)
 		console_flash(con, "dismiss: say why (dismiss [ALERT] REASON…)");
 	else
@@ -248,7 +288,6 @@ static int run_dismiss(struct console *con, struct words *w)
 static int run_assign(struct console *con, struct words *w)
 {
 	bool missing = false;
-	char text[1024];
 	const char *note = take_option(w, "--note", &missing);
 	int next;
 	const char *id = missing ? NULL : which_alert(con, w, &next);
@@ -258,7 +297,7 @@ static int run_assign(struct console *con, struct words *w)
 		console_flash(con, "assign to whom? (assign [ALERT] AGENT)");
 	else
 		console_act(con, id, ALERT_EV_ASSIGN, ACTION_OTHER,
-			    note ? note : join(w, next + 1, text, sizeof text), w->v[next]);
+			    note ? note : join(w, next + 1), w->v[next]);
 	return ACT_REDRAW;
 }
 
@@ -282,16 +321,20 @@ bool console_note(struct console *con, const char *customer, const char *text)
 
 static int run_note(struct console *con, struct words *w)
 {
-	char text[2048];
-	const char *customer = con->screen == SCREEN_CUSTOMER ? console_customer_id(con) : NULL;
+	char id[256];
+	const char *customer = console_customer_id(con), *text;
 	int from = 1;
 
-	if (!customer && w->n > 1) {
-		customer = w->v[1];
+	/* A first word that names a customer (id or member number) is the
+	 * customer; else the one on screen. */
+	if (w->n > 2 && lookup_customer_id(con->cache, w->v[1], id, sizeof id)) {
+		customer = id;
 		from = 2;
 	}
-	if (!customer || !join(w, from, text, sizeof text))
-		console_flash(con, "note: note [CUSTOMER] TEXT…");
+	if (!customer)
+		console_flash(con, "note about whom? note CUSTOMER TEXT…, or open the customer");
+	else if (!(text = join(w, from)))
+		console_flash(con, "note: what? note [CUSTOMER] TEXT…");
 	else
 		console_note(con, customer, text);
 	return ACT_REDRAW;
@@ -377,6 +420,7 @@ int console_execute(struct console *con, const char *line)
 				      "alerts, help, quit)", w.v[0]);
 	}
 	free(w.buf);
+	free(w.joined);
 	return act;
 }
 

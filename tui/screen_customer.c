@@ -183,7 +183,9 @@ static void close_customer(struct console *con)
 static const char *customer_alert(struct console *con)
 {
 	struct customer_screen *s = state_of(con);
-	return s && s->loaded && s->selected < s->alerts.n ? s->alerts.v[s->selected].id : NULL;
+	/* None while the cursor is in the trips: the ▶ shows what is acted on. */
+	return s && s->loaded && !s->on_trips && s->selected < s->alerts.n ? s->alerts.v[s->selected].id
+									   : NULL;
 }
 
 static const char *customer_id(struct console *con)
@@ -291,8 +293,9 @@ static int draw_header(struct console *con, WINDOW *win, int w)
 	/* The third line: the leg that crosses it, with the seat, and how the
 	 * customer likes to be recognised. */
 	snprintf(prefers, sizeof prefers, "recognition: %s ", model_recognition_name(cu->recognition));
-	int pw = text_width(prefers);
-	draw_text(win, 2, w - pw, prefers, pw, A_DIM);
+	int pw = w >= 100 ? text_width(prefers) : 0;     /* narrow: the leg and seat first */
+	if (pw)
+		draw_text(win, 2, w - pw, prefers, pw, A_DIM);
 	for (size_t i = 0; i < s->alerts.n; i++) {
 		const struct alert_item *al = &s->alerts.v[i];
 		if (strcmp(al->kind, "lifetime_miles") != 0 || al->threshold != next || !al->has_segment ||
@@ -565,6 +568,7 @@ static int key_customer(struct console *con, wint_t ch, bool fkey)
 		return ACT_REDRAW;
 	}
 	if (fkey) {
+		s->awaiting_action = false;
 		if (ch == KEY_DOWN)
 			move_cursor(s, 1);
 		else if (ch == KEY_UP)
@@ -619,6 +623,8 @@ static int key_customer(struct console *con, wint_t ch, bool fkey)
 		return ACT_REDRAW;
 	case 'n': {
 		char prompt[160];
+		if (!s->loaded)
+			return ACT_NONE;
 		snprintf(prompt, sizeof prompt, "note about %s: ", s->x.customer.id);
 		cmdline_open(con, prompt, NULL, on_note, OFFER_NOTHING);
 		return ACT_REDRAW;

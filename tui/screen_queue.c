@@ -19,16 +19,18 @@
 #include "text.h"
 
 enum {
-	PAGE = 500,                 /* rows read at a time */
+	PAGE = 100,                 /* rows read at first; moving past them reads more */
+	ROWS_MAX = 5000,
 	HOURS = 8,                  /* of activity shown */
 	SOON = 2 * 3600,            /* "due soon": within two hours */
-	MARKS_MAX = PAGE,
+	MARKS_MAX = 500,
 };
 
 struct queue_screen {
 	struct queue_view view;
 	struct alert_list list;
 	struct alert_counts counts;
+	size_t limit;               /* rows read: PAGE, more as the cursor goes down */
 	long created[HOURS], done[HOURS];
 	size_t cur, top;
 	char *marks[MARKS_MAX];     /* the ids marked with Space */
@@ -78,22 +80,26 @@ static void fill_filter(const struct queue_view *v, struct alert_filter *f)
 	f->station = v->station[0] ? v->station : NULL;
 	f->assignee = !v->assignee[0] ? NULL : strcmp(v->assignee, "-") == 0 ? "" : v->assignee;
 	f->order = v->order;
-	f->limit = PAGE;
 	f->no_history = true;
 }
 
-static void load(struct console *con)
+/* Read the view again; the cursor stays on its alert when `keep` and the
+ * alert is still listed. */
+static void load_view(struct console *con, bool keep_cursor)
 {
 	struct queue_screen *q = state_of(con);
 	struct irm_err e = { 0 };
 	struct alert_filter f;
 	char keep[160] = "";
 
-	if (q->cur < q->list.n)
+	if (keep_cursor && q->cur < q->list.n)
 		snprintf(keep, sizeof keep, "%s", q->list.v[q->cur].id);
 	alerts_list_free(&q->list);
 	q->error[0] = '\0';
 	fill_filter(&q->view, &f);
+	if (q->limit < PAGE)
+		q->limit = PAGE;
+	f.limit = q->limit;
 	int64_t now = clock_now();
 	if (alerts_list(con->cache, &f, &q->list, &e) != IRM_OK ||
 	    alerts_count(con->cache, &f, now, SOON, &q->counts, &e) != IRM_OK ||
@@ -106,6 +112,11 @@ static void load(struct console *con)
 				q->cur = i;
 	if (q->cur >= q->list.n)
 		q->cur = q->list.n ? q->list.n - 1 : 0;
+}
+
+static void load(struct console *con)
+{
+	load_view(con, true);
 }
 
 static void open_queue(struct console *con)
@@ -126,9 +137,10 @@ void queue_screen_view(struct console *con, const struct queue_view *v)
 	struct queue_screen *q = state_of(con);
 	q->view = *v;
 	q->cur = q->top = 0;
+	q->limit = PAGE;
 	clear_marks(q);
 	if (con->screen == SCREEN_QUEUE)
-		load(con);
+		load_view(con, false);
 	else
 		console_show(con, SCREEN_QUEUE);
 }
@@ -144,12 +156,13 @@ void queue_view_command(const struct queue_view *v, char *buf, size_t size)
 				n += (size_t)snprintf(buf + n, size - n, " --state %s",
 						      alert_state_name((enum alert_state)i));
 	}
-	if (v->kind[0] && n < size)
-		n += (size_t)snprintf(buf + n, size - n, " --kind %s", v->kind);
-	if (v->station[0] && n < size)
-		n += (size_t)snprintf(buf + n, size - n, " --station %s", v->station);
-	if (v->assignee[0] && n < size)
-		n += (size_t)snprintf(buf + n, size - n, " --assignee %s", v->assignee);
+	char quoted[300];
+	if (v->kind[0] && n < size && console_quote(v->kind, quoted, sizeof quoted))
+		n += (size_t)snprintf(buf + n, size - n, " --kind %s", quoted);
+	if (v->station[0] && n < size && console_quote(v->station, quoted, sizeof quoted))
+		n += (size_t)snprintf(buf + n, size - n, " --station %s", quoted);
+	if (v->assignee[0] && n < size && console_quote(v->assignee, quoted, sizeof quoted))
+		n += (size_t)snprintf(buf + n, size - n, " --assignee %s", quoted);
 	if (v->order != ALERT_ORDER_DUE && n < size)
 		snprintf(buf + n, size - n, " --sort %s", alert_order_name(v->order));
 }
@@ -216,7 +229,7 @@ static void draw_summary(struct console *con, WINDOW *win, int w)
 	char view[300], line[400];
 	queue_view_command(&q->view, view, sizeof view);
 	snprintf(line, sizeof line, " %s%s · %zu shown%s", view, q->view.order == ALERT_ORDER_DUE ?
-		 " (by due time)" : "", q->list.n, q->list.n == PAGE ? " (the first)" : "");
+		 " (by due time)" : "", q->list.n, q->list.n == q->limit ? " (the first; more below)" : "");
 	int room = spark_row == 1 ? w - rw - 2 : w;
 	int used = draw_text(win, 1, 0, line, room, A_DIM);
 	if (q->n_marks && used + 14 < room) {
@@ -426,6 +439,7 @@ static int key_queue(struct console *con, wint_t ch, bool fkey)
 	}
 	size_t page = 10;
 	if (fkey) {
+		q->awaiting_action = false;
 		switch (ch) {
 		case KEY_DOWN: if (q->cur + 1 < q->list.n) q->cur++; break;
 		case KEY_UP: if (q->cur > 0) q->cur--; break;
@@ -434,6 +448,11 @@ static int key_queue(struct console *con, wint_t ch, bool fkey)
 		case KEY_HOME: q->cur = 0; break;
 		case KEY_END: q->cur = q->list.n ? q->list.n - 1 : 0; break;
 		case KEY_ENTER: return key_queue(con, '\r', false);
+		}
+		/* Near the end of what was read, and there is more: read on. */
+		if (q->list.n == q->limit && q->cur + 20 >= q->list.n && q->limit < ROWS_MAX) {
+			q->limit = q->limit * 2 < ROWS_MAX ? q->limit * 2 : ROWS_MAX;
+			load(con);
 		}
 		return ACT_REDRAW;
 	}
@@ -483,7 +502,8 @@ static int key_queue(struct console *con, wint_t ch, bool fkey)
 	case 's':
 		q->view.order = (enum alert_order)((q->view.order + 1) % ALERT_ORDER_COUNT);
 		q->cur = q->top = 0;
-		load(con);
+		q->limit = PAGE;
+		load_view(con, false);
 		console_flash(con, "sorted by %s", alert_order_name(q->view.order));
 		return ACT_REDRAW;
 	case 'f': {
