@@ -76,10 +76,10 @@ $(O)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIBS)
 	$(Q)$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(LIBS) $(PKG_LIBS) $(TEST_LIBS) $(LDLIBS)
 
-$(O)/bench/bench: bench/bench.c $(LIBS)
+$(O)/bench/bench: bench/bench.c $(O)/bench/pty.o $(LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/bench/pty.o \
 		$(LIBS) $(PKG_LIBS) $(LDLIBS)
 
 # --- tests -----------------------------------------------------------------
