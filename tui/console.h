@@ -90,6 +90,9 @@ int console_execute(struct console *con, const char *line);
  * was applied. */
 bool console_act(struct console *con, const char *alert_id, enum alert_event ev,
 		 enum alert_action action, const char *text, const char *assignee);
+/* The key after d ("done how?"): e email, c call, g greeting, f gift,
+ * s social, o other. false for any other key. */
+bool console_action_key(wint_t ch, enum alert_action *out);
 /* `in` as one word for the command line: quoted when it holds a space or a
  * quote ('Kim Lee', 'it'\''s'). false when it does not fit in size. */
 bool console_quote(const char *in, char *out, size_t size);

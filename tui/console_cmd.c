@@ -424,6 +424,21 @@ int console_execute(struct console *con, const char *line)
 	return act;
 }
 
+bool console_action_key(wint_t ch, enum alert_action *out)
+{
+	static const struct { wint_t key; enum alert_action action; } keys[] = {
+		{ 'e', ACTION_EMAIL }, { 'c', ACTION_CALL }, { 'g', ACTION_GREETING },
+		{ 'f', ACTION_GIFT }, { 's', ACTION_SOCIAL }, { 'o', ACTION_OTHER },
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (keys[i].key == ch) {
+			*out = keys[i].action;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool console_act(struct console *con, const char *alert_id, enum alert_event ev,
 		 enum alert_action action, const char *text, const char *assignee)
 {

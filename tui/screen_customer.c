@@ -556,15 +556,11 @@ static int key_customer(struct console *con, wint_t ch, bool fkey)
 	struct customer_screen *s = state_of(con);
 
 	if (s->awaiting_action && !fkey) {
-		static const struct { wint_t key; enum alert_action action; } keys[] = {
-			{ 'e', ACTION_EMAIL }, { 'c', ACTION_CALL }, { 'g', ACTION_GREETING },
-			{ 'f', ACTION_GIFT }, { 's', ACTION_SOCIAL }, { 'o', ACTION_OTHER },
-		};
+		enum alert_action action;
 		s->awaiting_action = false;
 		const char *id = customer_alert(con);
-		for (size_t i = 0; id && i < sizeof keys / sizeof keys[0]; i++)
-			if (keys[i].key == ch)
-				console_act(con, id, ALERT_EV_DONE, keys[i].action, NULL, NULL);
+		if (id && console_action_key(ch, &action))
+			console_act(con, id, ALERT_EV_DONE, action, NULL, NULL);
 		return ACT_REDRAW;
 	}
 	if (fkey) {

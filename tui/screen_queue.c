@@ -427,14 +427,10 @@ static int key_queue(struct console *con, wint_t ch, bool fkey)
 {
 	struct queue_screen *q = state_of(con);
 	if (q->awaiting_action && !fkey) {
-		static const struct { wint_t key; enum alert_action action; } keys[] = {
-			{ 'e', ACTION_EMAIL }, { 'c', ACTION_CALL }, { 'g', ACTION_GREETING },
-			{ 'f', ACTION_GIFT }, { 's', ACTION_SOCIAL }, { 'o', ACTION_OTHER },
-		};
+		enum alert_action action;
 		q->awaiting_action = false;
-		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-			if (keys[i].key == ch)
-				act_all(con, ALERT_EV_DONE, keys[i].action, NULL, NULL);
+		if (console_action_key(ch, &action))
+			act_all(con, ALERT_EV_DONE, action, NULL, NULL);
 		return ACT_REDRAW;
 	}
 	size_t page = 10;
