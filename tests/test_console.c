@@ -35,17 +35,24 @@ static char *screen(void)
 	return tmux("capture-pane -p -t irm");
 }
 
-/* Wait (up to 5 s) until the screen shows `want`; the screen then. */
+/* Wait (up to 5 s) until the screen shows `want`; the screen then. A
+ * screen caught while it is being written is not returned: it must show
+ * the same twice, 40 ms apart. */
 static char *wait_for(const char *want)
 {
+	char *last = NULL;
 	for (int i = 0; i < 100; i++) {
 		char *s = screen();
-		if (strstr(s, want))
+		if (strstr(s, want) && last && strcmp(s, last) == 0) {
+			free(last);
 			return s;
-		free(s);
-		struct timespec t = { 0, 50 * 1000 * 1000 };
+		}
+		free(last);
+		last = s;
+		struct timespec t = { 0, 40 * 1000 * 1000 };
 		nanosleep(&t, NULL);
 	}
+	free(last);
 	char *s = screen();
 	fail_msg("the screen never showed '%s'; it shows:\n%s", want, s);
 	return s;
@@ -406,6 +413,55 @@ static void test_supervisor_queue(void **state)
 	keys("C-c");
 }
 
+static void test_themes_and_plain_terminals(void **state)
+{
+	(void)state;
+	char conf[4300], env[4400];
+	/* mono: no colour at all; light: no yellow (33) or cyan (36). */
+	snprintf(conf, sizeof conf, "%s/mono.conf", dir);
+	write_file(conf, "[console]\ntheme = mono\n");
+	snprintf(env, sizeof env, "IRM_CONFIG=%s", conf);
+	start(100, 30, env);
+	keys("MP7000001 Enter");
+	free(wait_for("Trips"));
+	char *s = tmux("capture-pane -p -e -t irm");
+	assert_null(strstr(s, "\033[44m"));
+	assert_null(strstr(s, "\033[31m"));     /* no foreground colour */
+	assert_null(strstr(s, "\033[33m"));
+	assert_null(strstr(s, "\033[36m"));
+	assert_non_null(strstr(s, "\033[7m"));
+	free(s);
+	keys("C-c");
+	snprintf(conf, sizeof conf, "%s/light.conf", dir);
+	write_file(conf, "[console]\ntheme = light\n");
+	snprintf(env, sizeof env, "IRM_CONFIG=%s", conf);
+	start(100, 30, env);
+	keys("MP7000001 Enter");
+	free(wait_for("Trips"));
+	s = tmux("capture-pane -p -e -t irm");
+	assert_non_null(strstr(s, "\033[44m"));
+	assert_null(strstr(s, "\033[36m"));
+	assert_null(strstr(s, "\033[33m"));
+	free(s);
+	keys("C-c");
+	/* A terminal without colours: all there, in bold and reverse. */
+	start(100, 30, "TERM=vt100");
+	keys("MP7000001 Enter");
+	s = wait_for("next 1,000,000 mi");
+	assert_non_null(strstr(s, "Trips"));
+	assert_non_null(strstr(s, "Alerts"));
+	free(s);
+	keys("C-c");
+	/* A theme irm does not know is refused, with where. */
+	snprintf(conf, sizeof conf, "%s/bad.conf", dir);
+	write_file(conf, "[console]\ntheme = neon\n");
+	struct run r = run_irm(bin, NULL, (const char *const[]){ "--config", conf, "--db", db, "find", "dale", NULL });
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "bad.conf:2"));
+	assert_non_null(strstr(r.err, "dark, light or mono"));
+	run_free(&r);
+}
+
 static void test_needs_a_terminal(void **state)
 {
 	(void)state;
@@ -425,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_command_line),
 		cmocka_unit_test(test_customer_keys),
 		cmocka_unit_test(test_supervisor_queue),
+		cmocka_unit_test(test_themes_and_plain_terminals),
 		cmocka_unit_test(test_needs_a_terminal),
 	};
 	return cmocka_run_group_tests_name("console", tests, setup, teardown);

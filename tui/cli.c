@@ -33,6 +33,18 @@ enum irm_status cli_load_config(struct cli *cli, struct irm_err *e)
 	    strcmp(role, "kiosk") != 0)
 		s = conf_error(&conf, conf_get(&conf, "console", "role"), e,
 			       "agent, supervisor or kiosk, not '%s'", role);
+	const char *theme = NULL;
+	if (s == IRM_OK)
+		s = conf_get_str(&conf, "console", "theme", &theme, e);
+	if (s == IRM_OK && theme && strcmp(theme, "dark") != 0 && strcmp(theme, "light") != 0 &&
+	    strcmp(theme, "mono") != 0)
+		s = conf_error(&conf, conf_get(&conf, "console", "theme"), e,
+			       "dark, light or mono, not '%s'", theme);
+	if (s == IRM_OK && theme) {
+		static char theme_buf[8];
+		snprintf(theme_buf, sizeof theme_buf, "%s", theme);
+		cli->theme = theme_buf;
+	}
 	if (s == IRM_OK && cli->role && strcmp(cli->role, "agent") != 0 &&
 	    strcmp(cli->role, "supervisor") != 0)
 		s = err_set(e, IRM_EUSAGE, "--role: agent or supervisor, not '%s'", cli->role);

@@ -17,6 +17,7 @@ struct cli {
 	const char *config_path;    /* --config, or NULL for the default */
 	const char *as;             /* who acts: --as, [console] user, $IRM_USER, $USER */
 	const char *role;           /* --role, else [console] role: "agent" or "supervisor" */
+	const char *theme;          /* [console] theme: "dark", "light" or "mono" */
 	const char *prog;           /* "irm" */
 	struct rules rules;         /* the milestone rules, defaults + irm.conf */
 	struct intent_weights weights; /* the intent model, defaults + irm.conf */

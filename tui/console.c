@@ -266,20 +266,28 @@ static int console_key(struct console *con, wint_t ch, bool fkey)
 	return screens[con->screen]->key(con, ch, fkey);
 }
 
+/* The colour pairs of each theme: dark (for a dark background, the
+ * default), light (yellow and cyan are hard to read on white: darker
+ * colours instead), and mono (no colour at all: bold and reverse video,
+ * as with NO_COLOR or a terminal without colours). */
 static void setup_colors(struct console *con)
 {
-	const char *no_color = getenv("NO_COLOR");
-	con->color = has_colors() && !(no_color && *no_color);
+	static const struct { const char *name; short fg[6], bg[6]; } themes[] = {
+		/* status bar, projected/due soon, pending/overdue, tier/intent, done, warning */
+		{ "dark", { COLOR_WHITE, COLOR_YELLOW, COLOR_RED, COLOR_CYAN, COLOR_GREEN, COLOR_WHITE },
+			  { COLOR_BLUE, -1, -1, -1, -1, COLOR_RED } },
+		{ "light", { COLOR_WHITE, COLOR_MAGENTA, COLOR_RED, COLOR_BLUE, COLOR_GREEN, COLOR_WHITE },
+			   { COLOR_BLUE, -1, -1, -1, -1, COLOR_RED } },
+	};
+	const char *no_color = getenv("NO_COLOR"), *theme = con->cli->theme ? con->cli->theme : "dark";
+	con->color = has_colors() && !(no_color && *no_color) && strcmp(theme, "mono") != 0;
 	if (!con->color)
 		return;
 	start_color();
 	use_default_colors();
-	init_pair(1, COLOR_WHITE, COLOR_BLUE);    /* status bar */
-	init_pair(2, COLOR_YELLOW, -1);           /* projected, due soon */
-	init_pair(3, COLOR_RED, -1);              /* pending, overdue */
-	init_pair(4, COLOR_CYAN, -1);             /* tiers, intent */
-	init_pair(5, COLOR_GREEN, -1);            /* done */
-	init_pair(6, COLOR_WHITE, COLOR_RED);     /* the status bar's warning */
+	size_t t = strcmp(theme, "light") == 0 ? 1 : 0;
+	for (short i = 0; i < 6; i++)
+		init_pair((short)(i + 1), themes[t].fg[i], themes[t].bg[i]);
 }
 
 static void install_signals(void)
