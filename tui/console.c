@@ -36,7 +36,6 @@ const struct screen_ops *const console_screens[SCREEN_COUNT] = {
 	[SCREEN_QUEUE] = &screen_queue_ops,
 	[SCREEN_HELP] = &screen_help_ops,
 };
-#define screens console_screens
 
 /* The loop's own state, for the signal handlers and the crash path. */
 static int signal_fd = -1;
@@ -89,31 +88,31 @@ void console_flash(struct console *con, const char *fmt, ...)
 
 void console_show(struct console *con, enum screen_id id)
 {
-	if (screens[con->screen]->close)
-		screens[con->screen]->close(con);
+	if (console_screens[con->screen]->close)
+		console_screens[con->screen]->close(con);
 	if (id == SCREEN_HELP && con->screen != SCREEN_HELP)
 		con->back = con->screen;
 	if (id != SCREEN_HELP && con->screen != SCREEN_HELP && id != con->screen)
 		con->previous = con->screen;
 	con->screen = id;
-	screens[id]->open(con);
+	console_screens[id]->open(con);
 }
 
 const char *console_customer_id(struct console *con)
 {
-	const struct screen_ops *ops = screens[con->screen];
+	const struct screen_ops *ops = console_screens[con->screen];
 	return ops->customer ? ops->customer(con) : NULL;
 }
 
 const char *console_alert_id(struct console *con)
 {
-	const struct screen_ops *ops = screens[con->screen];
+	const struct screen_ops *ops = console_screens[con->screen];
 	return ops->alert ? ops->alert(con) : NULL;
 }
 
 void console_reload(struct console *con)
 {
-	const struct screen_ops *ops = screens[con->screen];
+	const struct screen_ops *ops = console_screens[con->screen];
 	if (ops->reload)
 		ops->reload(con);
 }
@@ -222,7 +221,7 @@ static void draw(struct console *con)
 	WINDOW *body = derwin(stdscr, h - 2, w, 1, 0);
 	con->cursor_y = con->cursor_x = -1;
 	if (body) {
-		screens[con->screen]->draw(con, body, h - 2, w);
+		console_screens[con->screen]->draw(con, body, h - 2, w);
 		delwin(body);
 	}
 	if (cmdline_active()) {
@@ -235,7 +234,7 @@ static void draw(struct console *con)
 		if (con->cursor_y >= 0)
 			move(1 + con->cursor_y, con->cursor_x < w ? con->cursor_x : w - 1);
 	} else {
-		draw_text(stdscr, h - 1, 0, screens[con->screen]->hints, w, A_DIM);
+		draw_text(stdscr, h - 1, 0, console_screens[con->screen]->hints, w, A_DIM);
 		if (con->cursor_y >= 0)
 			move(1 + con->cursor_y, con->cursor_x < w ? con->cursor_x : w - 1);
 	}
@@ -263,7 +262,7 @@ static int console_key(struct console *con, wint_t ch, bool fkey)
 		console_show(con, SCREEN_SEARCH);
 		return ACT_REDRAW;
 	}
-	return screens[con->screen]->key(con, ch, fkey);
+	return console_screens[con->screen]->key(con, ch, fkey);
 }
 
 /* The colour pairs of each theme: dark (for a dark background, the
@@ -350,7 +349,7 @@ enum irm_status console_run(struct cli *cli)
 	curs_set(0);
 	setup_colors(&con);
 	cmdline_init(&con);
-	screens[con.screen]->open(&con);
+	console_screens[con.screen]->open(&con);
 
 	bool running = true, dirty = true;
 	while (running) {
@@ -392,11 +391,11 @@ enum irm_status console_run(struct cli *cli)
 			dirty = true;  /* the minute changed, maybe: the clock */
 	}
 	cmdline_end();
-	if (screens[con.screen]->close)
-		screens[con.screen]->close(&con);
+	if (console_screens[con.screen]->close)
+		console_screens[con.screen]->close(&con);
 	for (int i = 0; i < SCREEN_COUNT; i++)
 		if (con.state[i])
-			screens[i]->destroy(con.state[i]);
+			console_screens[i]->destroy(con.state[i]);
 	restore_terminal();
 	signal_fd = -1;
 	close(con.sigpipe[0]);

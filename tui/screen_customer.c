@@ -83,40 +83,37 @@ static void order_trips(struct customer_screen *s)
 }
 
 /* Who travels with them most: members by name, others by name or, when
- * the booking gives none, by age band ("child"). */
+ * the booking gives none, by age band ("child"). Counted by member id, and
+ * only the few shown are looked up by name: a long history costs no
+ * queries. */
 static void count_companions(struct console *con, struct customer_screen *s)
 {
 	struct companion all[64];
+	bool member[64];
 	size_t n = 0;
 	s->n_companions = 0;
 	for (size_t i = 0; i < s->x.n_trips; i++) {
 		const struct trip *t = &s->x.trips[i];
 		for (size_t k = 0; k < t->n_passengers; k++) {
 			const struct passenger *p = &t->passengers[k];
-			char who[96];
+			const char *key = p->customer_id ? p->customer_id
+					: p->name && *p->name ? p->name : model_age_band_name(p->age_band);
 			if (p->customer_id && strcmp(p->customer_id, s->x.customer.id) == 0)
 				continue;
-			if (p->customer_id) {
-				if (!lookup_customer_name(con->cache, p->customer_id, who, sizeof who))
-					snprintf(who, sizeof who, "%s", p->customer_id);
-			} else if (p->name && *p->name) {
-				snprintf(who, sizeof who, "%s", p->name);
-			} else {
-				snprintf(who, sizeof who, "%s", model_age_band_name(p->age_band));
-			}
 			size_t j;
-			for (j = 0; j < n && strcmp(all[j].who, who) != 0; j++)
+			for (j = 0; j < n && strcmp(all[j].who, key) != 0; j++)
 				;
 			if (j == n) {
 				if (n == sizeof all / sizeof all[0])
 					continue;
-				snprintf(all[n].who, sizeof all[n].who, "%s", who);
+				snprintf(all[n].who, sizeof all[n].who, "%s", key);
+				member[n] = p->customer_id != NULL;
 				all[n++].trips = 0;
 			}
 			all[j].trips++;
 		}
 	}
-	/* The most frequent few, by trips then name. */
+	/* The most frequent few, by trips then key. */
 	for (size_t k = 0; k < COMPANIONS_SHOWN && k < n; k++) {
 		size_t best = k;
 		for (size_t j = k + 1; j < n; j++)
@@ -124,9 +121,16 @@ static void count_companions(struct console *con, struct customer_screen *s)
 			    (all[j].trips == all[best].trips && strcmp(all[j].who, all[best].who) < 0))
 				best = j;
 		struct companion tmp = all[k];
+		bool tm = member[k];
 		all[k] = all[best];
+		member[k] = member[best];
 		all[best] = tmp;
-		s->companions[s->n_companions++] = all[k];
+		member[best] = tm;
+		struct companion *c = &s->companions[s->n_companions++];
+		*c = all[k];
+		char name[96];
+		if (member[k] && lookup_customer_name(con->cache, all[k].who, name, sizeof name))
+			snprintf(c->who, sizeof c->who, "%s", name);
 	}
 }
 
