@@ -16,6 +16,7 @@
 #include "model.h"
 #include "record.h"
 #include "rules.h"
+#include "sha256.h"
 #include "status.h"
 #include "tier.h"
 #include "utf8.h"

@@ -139,6 +139,12 @@ void jsonw_str(struct jsonw *w, const char *s)
 	string(w, s);
 }
 
+void jsonw_raw(struct jsonw *w, const char *text, size_t len)
+{
+	value_begins(w);
+	put(w, text, len);
+}
+
 void jsonw_int(struct jsonw *w, int64_t v)
 {
 	char buf[32];

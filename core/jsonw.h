@@ -39,6 +39,9 @@ void jsonw_int(struct jsonw *w, int64_t v);
 void jsonw_real(struct jsonw *w, double v);       /* to 4 decimal places */
 void jsonw_bool(struct jsonw *w, bool v);
 void jsonw_null(struct jsonw *w);
+/* A value already written as JSON text (a stored document), placed as it
+ * is: the caller vouches that it is one valid JSON value. */
+void jsonw_raw(struct jsonw *w, const char *text, size_t len);
 void jsonw_free(struct jsonw *w);
 
 #endif
