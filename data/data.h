@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "config.h"
 #include "context.h"
+#include "demo_load.h"
 #include "engine.h"
 #include "import.h"
 #include "notes.h"

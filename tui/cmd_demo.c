@@ -13,67 +13,8 @@
 
 #include "cli.h"
 #include "clock.h"
-#include "demo.h"
-#include "engine.h"
-#include "mem.h"
-#include "records.h"
-#include "search.h"
+#include "demo_load.h"
 #include "tz.h"
-
-/* The generator gives a customer, then the trips they booked; each
- * customer's trips are kept (copied) until the next customer comes, then
- * the milestone engine runs on them, so the demo holds its alerts — the
- * seed story's projected millionth mile among them. */
-struct demo_run {
-	struct cache *cache;
-	const struct rules *rules;
-	int64_t now;
-	FILE *truth;
-	struct irm_err *e;
-	long customers, trips, segments;
-	struct demo_batch batch;    /* each customer's trips, for the engine */
-};
-
-/* The milestone engine on one customer's whole history, as generated: the
- * demo holds its alerts — the seed story's projected millionth mile among
- * them. */
-static int customer_done(void *ctx, const struct customer *cu, const struct trip *trips, size_t n)
-{
-	struct demo_run *r = ctx;
-	return engine_apply(r->cache, r->rules, cu, trips, n, r->now, true, r->e) != IRM_OK;
-}
-
-static int32_t zone_offset(void *ctx, const char *zone, int64_t utc)
-{
-	int32_t off = 0;
-	(void)ctx;
-	return tz_offset(zone, utc, &off) ? off : 0;
-}
-
-static int on_customer(void *ctx, const struct customer *cu)
-{
-	struct demo_run *r = ctx;
-	if (demo_batch_customer(&r->batch, cu))
-		return 1;
-	r->customers++;
-	return records_put_customer(r->cache, cu, NULL, r->e) != IRM_OK;
-}
-
-static int on_trip(void *ctx, const struct trip *t, enum intent truth)
-{
-	struct demo_run *r = ctx;
-	const char *who = NULL;
-
-	r->trips++;
-	r->segments += (long)t->n_segments;
-	for (size_t i = 0; i < t->n_passengers && !who; i++)
-		who = t->passengers[i].customer_id;
-	/* Ids from the generator are plain ASCII: no JSON escaping needed. */
-	fprintf(r->truth, "{\"trip_id\":\"%s\",\"customer_id\":\"%s\",\"true_intent\":\"%s\"}\n",
-		t->id, who ? who : "", model_intent_name(truth));
-	demo_batch_trip(&r->batch, t);
-	return records_put_trip(r->cache, t, r->rules, NULL, r->e) != IRM_OK;
-}
 
 static FILE *open_private(const char *path, struct irm_err *e)
 {
@@ -143,8 +84,9 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "n:s:o:fh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			if (!cli_parse_long(optarg, 2, 5000000, &customers))
-				return cli_usage(&cmd_demo, "--customers: a number from 2 to 5000000, not '%s'", optarg);
+			if (!cli_parse_long(optarg, 2, DEMO_LOAD_MAX_CUSTOMERS, &customers))
+				return cli_usage(&cmd_demo, "--customers: a number from 2 to %d, not '%s'",
+						 DEMO_LOAD_MAX_CUSTOMERS, optarg);
 			break;
 		case 's':
 			if (!cli_parse_long(optarg, 0, 0x7fffffffL, &seed))
@@ -174,8 +116,8 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 		err_set(&e, IRM_EUSAGE, "%s exists; irm demo writes a new cache (--force replaces it)", out);
 		return cli_fail(&e);
 	}
-	/* Flights keep local times: without the time zone database every
-	 * offset would silently be zero and the same seed give other data. */
+	/* demo_load needs the time zone database too: asked here first, so
+	 * that its absence is told before any file is made. */
 	int32_t probe;
 	if (!tz_offset("America/Denver", 0, &probe)) {
 		err_set(&e, IRM_EUSAGE, "no time zone database (install tzdata, or set TZDIR)");
@@ -190,40 +132,23 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 		return cli_fail(&e);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct demo_run run = { .e = &e, .rules = &cli->rules, .now = clock_now() };
-	run.batch.done = customer_done;
-	run.batch.ctx = &run;
-	if (cache_open(tmp, CACHE_CREATE | CACHE_BULK, &run.cache, &e) != IRM_OK)
+	struct cache *cache;
+	if (cache_open(tmp, CACHE_CREATE | CACHE_BULK, &cache, &e) != IRM_OK)
 		return cli_fail(&e);
 	char truth_tmp[4300];
 	snprintf(truth_tmp, sizeof truth_tmp, "%s.new", truth_path);
-	if (!(run.truth = open_private(truth_tmp, &e))) {
-		cache_close(&run.cache);
+	FILE *truth = open_private(truth_tmp, &e);
+	if (!truth) {
+		cache_close(&cache);
 		unlink(tmp);
 		return cli_fail(&e);
 	}
-	struct demo_opts o = {
-		.seed = (uint64_t)seed,
-		.customers = customers,
-		.now = clock_now(),
-		.utc_offset = zone_offset,
-	};
-	struct demo_sink sink = { .ctx = &run, .customer = on_customer, .trip = on_trip };
-	enum irm_status s = cache_begin(run.cache, &e);
-	if (s == IRM_OK && (demo_generate(&o, &sink) != 0 || demo_batch_flush(&run.batch) != 0))
-		s = e.status != IRM_OK ? e.status : IRM_ECACHE;
-	demo_batch_free(&run.batch);
-	if (s == IRM_OK)
-		s = cache_mark_updated(run.cache, o.now, &e);
-	if (s == IRM_OK)
-		s = cache_bulk_finish(run.cache, &e);
-	if (s == IRM_OK)
-		s = search_rebuild(run.cache, &e);
-	if (s == IRM_OK)
-		s = cache_commit(run.cache, &e);
-	if (fclose(run.truth) != 0 && s == IRM_OK)
+	struct demo_load_stats st;
+	enum irm_status s = demo_load(cache, &cli->rules, (uint64_t)seed, customers, clock_now(),
+				      truth, &st, &e);
+	if (fclose(truth) != 0 && s == IRM_OK)
 		s = err_set(&e, IRM_ECACHE, "%s: %s", truth_tmp, strerror(errno));
-	cache_close(&run.cache);
+	cache_close(&cache);
 	if (s == IRM_OK)
 		s = replace_cache(tmp, out, &e);
 	if (s == IRM_OK && rename(truth_tmp, truth_path) != 0)
@@ -236,8 +161,8 @@ static enum irm_status run_demo(struct cli *cli, int argc, char **argv)
 
 	char a[32], b[32], c[32];
 	fprintf(stderr, "irm demo: %s customers, %s trips, %s segments in %.1f s\n"
-		"  cache %s\n  true intents %s\n", cli_thousands(run.customers, a),
-		cli_thousands(run.trips, b), cli_thousands(run.segments, c), seconds_since(&t0), out,
+		"  cache %s\n  true intents %s\n", cli_thousands(st.customers, a),
+		cli_thousands(st.trips, b), cli_thousands(st.segments, c), seconds_since(&t0), out,
 		truth_path);
 	return IRM_OK;
 }
