@@ -393,6 +393,10 @@ static enum irm_status check_text(const char *what, const char *s, size_t max, b
 static enum irm_status outbox_add(struct cache *c, const char *kind, json_t *body, int64_t now,
 				  int64_t *seq, struct irm_err *e)
 {
+	if (cache_is_central(c)) {  /* applied at the centre: nothing to upload */
+		json_decref(body);
+		return IRM_OK;
+	}
 	char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(body);
 	if (!text)
@@ -590,6 +594,22 @@ enum irm_status alerts_act(struct cache *c, const char *alert_id, enum alert_eve
 	if (s != IRM_OK)
 		cache_rollback(c);
 	return s;
+}
+
+enum irm_status alerts_act_tx(struct cache *c, const char *alert_id, enum alert_event ev,
+			      const char *who, enum alert_action action, const char *text,
+			      const char *assignee, int64_t now, struct alert_act_result *res,
+			      struct irm_err *e)
+{
+	enum irm_status s;
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	if (!alert_id || !*alert_id)
+		return err_set(e, IRM_EUSAGE, "no alert id given");
+	if ((s = act_validate(ev, who, action, text, assignee, e)) != IRM_OK)
+		return s;
+	return act_apply(c, alert_id, ev, who, action, text, assignee, now, res, e);
 }
 
 /* --- alerts_list and alerts_count ------------------------------------------ */
@@ -1011,4 +1031,82 @@ enum irm_status alerts_activity(struct cache *c, int64_t now, int hours, long *c
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? IRM_OK : cache_sql_error(c, e, "reading the alerts' activity");
+}
+
+/* --- alerts_item_json ------------------------------------------------------- */
+
+/* A string, or null; text that is not valid UTF-8 (which the cache never
+ * holds) is made safe rather than dropped. */
+static json_t *str_json(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (!j) {
+		char *safe = utf8_sanitize(s);
+		j = json_string(safe);
+		free(safe);
+	}
+	return j ? j : json_null();
+}
+
+static json_t *time_utc_json(int64_t utc)
+{
+	char buf[26];
+	iso_utc(utc, buf);
+	return json_string(buf);
+}
+
+static json_t *leg_json(const struct alert_leg *g)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", str_json(g->id));
+	json_object_set_new(o, "carrier", str_json(g->known ? g->carrier : NULL));
+	json_object_set_new(o, "flight", str_json(g->known ? g->flight : NULL));
+	json_object_set_new(o, "origin", str_json(g->known ? g->origin : NULL));
+	json_object_set_new(o, "destination", str_json(g->known ? g->destination : NULL));
+	if (g->known) {
+		char dep[26];
+		date_format_time(g->departure, dep);
+		json_object_set_new(o, "departure", json_string(dep));
+	} else {
+		json_object_set_new(o, "departure", json_null());
+	}
+	return o;
+}
+
+json_t *alerts_item_json(const struct alert_item *a)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", str_json(a->id));
+	json_object_set_new(o, "customer_id", str_json(a->customer_id));
+	json_object_set_new(o, "customer_name", str_json(a->customer_name));
+	json_object_set_new(o, "kind", str_json(a->kind));
+	json_object_set_new(o, "threshold", a->threshold >= 0 ? json_integer(a->threshold) : json_null());
+	json_object_set_new(o, "state", json_string(alert_state_name(a->state)));
+	json_object_set_new(o, "segment", a->has_segment ? leg_json(&a->segment) : json_null());
+	json_object_set_new(o, "title", str_json(a->title));
+	json_object_set_new(o, "message", str_json(a->message));
+	json_object_set_new(o, "priority", json_integer(a->priority));
+	json_object_set_new(o, "due_at", a->has_due ? time_utc_json(a->due_utc) : json_null());
+	json_object_set_new(o, "assigned_to", str_json(a->assigned_to));
+	json_object_set_new(o, "action", a->has_action ? json_string(alert_action_name(a->action))
+						       : json_null());
+	json_object_set_new(o, "reason", str_json(a->reason));
+	json_object_set_new(o, "created_at", time_utc_json(a->created_utc));
+	json_object_set_new(o, "updated_at", time_utc_json(a->updated_utc));
+	json_t *h = json_array();
+	for (size_t i = 0; i < a->n_history; i++) {
+		const struct alert_history_entry *x = &a->history[i];
+		json_t *r = json_object();
+		json_object_set_new(r, "who", str_json(x->who));
+		json_object_set_new(r, "at", time_utc_json(x->at_utc));
+		json_object_set_new(r, "from", x->has_from ? json_string(alert_state_name(x->from))
+							   : json_null());
+		json_object_set_new(r, "to", json_string(alert_state_name(x->to)));
+		json_object_set_new(r, "note", str_json(x->note));
+		json_array_append_new(h, r);
+	}
+	json_object_set_new(o, "history", h);
+	return o;
 }

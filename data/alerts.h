@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "alert.h"
 #include "cache.h"
 #include "date.h"
@@ -73,6 +75,14 @@ enum irm_status alerts_act(struct cache *c, const char *alert_id, enum alert_eve
 			   const char *who, enum alert_action action, const char *text,
 			   const char *assignee, int64_t now, struct alert_act_result *res,
 			   struct irm_err *e);
+
+/* The same inside the caller's transaction (which it neither begins nor
+ * commits): what a central store uses to apply a console's action together
+ * with the record of its result. */
+enum irm_status alerts_act_tx(struct cache *c, const char *alert_id, enum alert_event ev,
+			      const char *who, enum alert_action action, const char *text,
+			      const char *assignee, int64_t now, struct alert_act_result *res,
+			      struct irm_err *e);
 
 /* The order of alerts_list. DUE: by due time (undated last), then
  * priority, then id. AGE: oldest first (created), then id. PRIORITY: by
@@ -160,6 +170,10 @@ struct alert_list {
 enum irm_status alerts_list(struct cache *c, const struct alert_filter *f,
 			    struct alert_list *out, struct irm_err *e);
 void alerts_list_free(struct alert_list *l);
+
+/* One alert as JSON, the shape of `irm alerts --json` and of an alert in
+ * irm-central's changes feed; a new reference. */
+json_t *alerts_item_json(const struct alert_item *a);
 
 /* How many alerts there are in each state, and how many open ones are
  * late or about to be. */

@@ -40,6 +40,16 @@ sqlite3 *cache_db(struct cache *c)
 	return c->db;
 }
 
+struct sqlite3 *cache_sqlite(struct cache *c)
+{
+	return c->db;
+}
+
+bool cache_is_central(const struct cache *c)
+{
+	return c->flags & CACHE_CENTRAL;
+}
+
 bool cache_is_bulk(const struct cache *c)
 {
 	return c->flags & CACHE_BULK;

@@ -18,6 +18,9 @@ enum {
 	CACHE_CREATE = 1 << 0,   /* create the file if it does not exist */
 	CACHE_BULK   = 1 << 1,   /* a fresh file being filled in one go: no
 				  * journal, no fsync, until cache_close() */
+	CACHE_CENTRAL = 1 << 2,  /* the store of a central server (irm-central):
+				  * actions are applied, never queued in the
+				  * outbox for upload */
 };
 
 enum irm_status cache_open(const char *path, unsigned flags, struct cache **out,
@@ -44,6 +47,11 @@ enum irm_status cache_updated(struct cache *c, int64_t *utc, struct irm_err *e);
 enum irm_status cache_begin(struct cache *c, struct irm_err *e);
 enum irm_status cache_commit(struct cache *c, struct irm_err *e);
 void cache_rollback(struct cache *c);
+
+/* The SQLite connection under the cache, for a store that keeps tables of
+ * its own beside the cache's in the same file (irm-central's changes feed
+ * and actions log), so that its writes commit with the cache's. */
+struct sqlite3 *cache_sqlite(struct cache *c);
 
 /* The schema version this binary writes. */
 int cache_schema_version(void);

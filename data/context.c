@@ -17,25 +17,31 @@ static const char SQL_BY_MEMBER[] =
 	"SELECT id, member, name, email, phone, birth_date, member_since, home_airport, tier,"
 	" lifetime_miles, lifetime_flights, ytd_miles, ytd_segments, recognition, version"
 	" FROM customers WHERE member_key = upper(?1) ORDER BY rid LIMIT 1";
-/* Every part of a customer's trips in one query each, grouped by trip. */
-#define OF_CUSTOMER " IN (SELECT trip FROM passengers WHERE customer_id = ?1)"
-static const char SQL_TRIPS[] =
-	"SELECT rid, id, pnr, booked_utc, booked_off, channel, corporate_code, version"
-	" FROM trips WHERE rid" OF_CUSTOMER " ORDER BY rid";
-static const char SQL_PASSENGERS[] =
-	"SELECT trip, customer_id, name, age_band FROM passengers WHERE trip" OF_CUSTOMER
-	" ORDER BY trip, pos";
-static const char SQL_SEGMENTS[] =
-	"SELECT trip, rid, id, carrier, flight, origin, destination, dep_utc, dep_off, arr_utc,"
-	" arr_off, cabin, fare_class, status, status_at, miles FROM segments WHERE trip" OF_CUSTOMER
-	" ORDER BY trip, pos";
-/* Seats come grouped by segment: for each segment, its seats by key. */
-static const char SQL_SEATS[] =
-	"SELECT st.segment, st.passenger, st.seat FROM segments s JOIN seats st ON st.segment = s.rid"
-	" WHERE s.trip" OF_CUSTOMER;
-static const char SQL_HOTELS[] =
-	"SELECT trip, name, stars, nights FROM hotel_stays WHERE trip" OF_CUSTOMER
-	" ORDER BY trip, pos";
+/* Every part of a set of trips in one query each, grouped by trip: the
+ * trips a customer is on, or one trip by its id. */
+#define TRIP_QUERIES(OF)                                                                  \
+	{                                                                                 \
+		"SELECT rid, id, pnr, booked_utc, booked_off, channel, corporate_code,"   \
+		" version FROM trips WHERE rid" OF " ORDER BY rid",                       \
+		"SELECT trip, customer_id, name, age_band FROM passengers WHERE trip" OF  \
+		" ORDER BY trip, pos",                                                    \
+		"SELECT trip, rid, id, carrier, flight, origin, destination, dep_utc,"    \
+		" dep_off, arr_utc, arr_off, cabin, fare_class, status, status_at, miles" \
+		" FROM segments WHERE trip" OF " ORDER BY trip, pos",                     \
+		/* seats come grouped by segment: for each segment, its seats by key */   \
+		"SELECT st.segment, st.passenger, st.seat FROM segments s"                \
+		" JOIN seats st ON st.segment = s.rid WHERE s.trip" OF,                   \
+		"SELECT trip, name, stars, nights FROM hotel_stays WHERE trip" OF         \
+		" ORDER BY trip, pos",                                                    \
+	}
+
+struct trip_queries {
+	const char *trips, *passengers, *segments, *seats, *hotels;
+};
+
+static const struct trip_queries OF_CUSTOMER =
+	TRIP_QUERIES(" IN (SELECT trip FROM passengers WHERE customer_id = ?1)");
+static const struct trip_queries OF_TRIP = TRIP_QUERIES(" IN (SELECT rid FROM trips WHERE id = ?1)");
 static const char SQL_OPEN_ALERTS[] =
 	"SELECT count(*) FROM alerts WHERE customer_id = ?1"
 	" AND state IN ('projected', 'pending', 'acknowledged')";
@@ -151,7 +157,7 @@ static long trip_at(const long long *rids, size_t n, long long rid)
 /* Run a child query once: each row's first column is its trip's rid;
  * `fill` copies the rest of the row into the slot it is given. Rows come
  * grouped by trip, so each trip's rows are one slice of the array. */
-static enum irm_status load_children(struct cache *c, const char *sql, const char *customer_id,
+static enum irm_status load_children(struct cache *c, const char *sql, const char *key,
 				     const long long *rids, size_t n_trips, size_t size,
 				     void (*fill)(void *slot, sqlite3_stmt *st, struct arena *a),
 				     struct arena *a, void **out, long **trip_of, size_t *n,
@@ -164,7 +170,7 @@ static enum irm_status load_children(struct cache *c, const char *sql, const cha
 
 	if (!st)
 		return IRM_ECACHE;
-	sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		long t = trip_at(rids, n_trips, sqlite3_column_int64(st, 0));
 		if (t < 0)
@@ -246,7 +252,7 @@ static int seg_ref_cmp(const void *a, const void *b)
 }
 
 /* Seats, by their segment's row id. */
-static enum irm_status load_seats(struct cache *c, const char *customer_id, struct segment *segs,
+static enum irm_status load_seats(struct cache *c, const char *sql, const char *key, struct segment *segs,
 				  const long long *seg_rids, size_t n_segs, struct arena *a,
 				  struct irm_err *e)
 {
@@ -260,14 +266,14 @@ static enum irm_status load_seats(struct cache *c, const char *customer_id, stru
 		struct segment *own;
 		struct seat seat;
 	};
-	sqlite3_stmt *st = cache_stmt(c, SQL_SEATS, e);
+	sqlite3_stmt *st = cache_stmt(c, sql, e);
 	struct rows rows = { .size = sizeof(struct seat_row) };
 	int rc = SQLITE_DONE;
 	if (st) {
-		sqlite3_bind_text(st, 1, customer_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			struct seg_ref key = { sqlite3_column_int64(st, 0), NULL };
-			struct seg_ref *r = bsearch(&key, refs, n_segs, sizeof *refs, seg_ref_cmp);
+			struct seg_ref ref = { sqlite3_column_int64(st, 0), NULL };
+			struct seg_ref *r = bsearch(&ref, refs, n_segs, sizeof *refs, seg_ref_cmp);
 			if (!r)
 				continue;
 			struct seat_row *row = rows_push(&rows);
@@ -313,12 +319,14 @@ static int trip_cmp(const void *pa, const void *pb)
 	return strcmp(a->id, b->id);
 }
 
-static enum irm_status load_trips(struct cache *c, struct customer_context *x, struct irm_err *e)
+/* The trips `q` selects by `id` (a customer's or a trip's), ordered by
+ * their first departure. */
+static enum irm_status load_trips(struct cache *c, const struct trip_queries *q, const char *id,
+				  struct customer_context *x, struct irm_err *e)
 {
 	struct arena *a = &x->arena;
-	const char *id = x->customer.id;
 	struct rows trips = { .size = sizeof(struct trip) }, rids = { .size = sizeof(long long) };
-	sqlite3_stmt *st = cache_stmt(c, SQL_TRIPS, e);
+	sqlite3_stmt *st = cache_stmt(c, q->trips, e);
 	int rc;
 
 	if (!st)
@@ -353,18 +361,18 @@ static enum irm_status load_trips(struct cache *c, struct customer_context *x, s
 	size_t np, ns, nh;
 	enum irm_status s;
 	long long *seg_rids;
-	if ((s = load_children(c, SQL_PASSENGERS, id, trip_rids, x->n_trips, sizeof *ps,
+	if ((s = load_children(c, q->passengers, id, trip_rids, x->n_trips, sizeof *ps,
 			       fill_passenger, a, (void **)&ps, &p_of, &np, NULL, e)) != IRM_OK ||
-	    (s = load_children(c, SQL_SEGMENTS, id, trip_rids, x->n_trips, sizeof *segs,
+	    (s = load_children(c, q->segments, id, trip_rids, x->n_trips, sizeof *segs,
 			       fill_segment, a, (void **)&segs, &s_of, &ns, &seg_rids, e)) != IRM_OK ||
-	    (s = load_children(c, SQL_HOTELS, id, trip_rids, x->n_trips, sizeof *hs, fill_hotel,
+	    (s = load_children(c, q->hotels, id, trip_rids, x->n_trips, sizeof *hs, fill_hotel,
 			       a, (void **)&hs, &h_of, &nh, NULL, e)) != IRM_OK)
 		return s;
 
 	ASSIGN(x->trips, passengers, n_passengers, ps, p_of, np);
 	ASSIGN(x->trips, segments, n_segments, segs, s_of, ns);
 	ASSIGN(x->trips, hotels, n_hotels, hs, h_of, nh);
-	if ((s = load_seats(c, id, segs, seg_rids, ns, a, e)) != IRM_OK)
+	if ((s = load_seats(c, q->seats, id, segs, seg_rids, ns, a, e)) != IRM_OK)
 		return s;
 	qsort(x->trips, x->n_trips, sizeof *x->trips, trip_cmp);
 	return IRM_OK;
@@ -378,7 +386,7 @@ enum irm_status context_load(struct cache *c, const char *key, struct customer_c
 	memset(x, 0, sizeof *x);
 	bool txn = cache_read_begin(c);
 	if ((s = load_customer(c, key, x, e)) == IRM_OK)
-		s = load_trips(c, x, e);
+		s = load_trips(c, &OF_CUSTOMER, x->customer.id, x, e);
 	if (s == IRM_OK) {
 		sqlite3_stmt *st = cache_stmt(c, SQL_OPEN_ALERTS, e);
 		if (!st) {
@@ -394,6 +402,30 @@ enum irm_status context_load(struct cache *c, const char *key, struct customer_c
 		}
 	}
 	cache_read_end(c, txn);
+	if (s != IRM_OK)
+		context_free(x);
+	return s;
+}
+
+enum irm_status context_load_profile(struct cache *c, const char *key,
+				     struct customer_context *x, struct irm_err *e)
+{
+	memset(x, 0, sizeof *x);
+	enum irm_status s = load_customer(c, key, x, e);
+	if (s != IRM_OK)
+		context_free(x);
+	return s;
+}
+
+enum irm_status context_load_trip(struct cache *c, const char *trip_id,
+				  struct customer_context *x, struct irm_err *e)
+{
+	memset(x, 0, sizeof *x);
+	bool txn = cache_read_begin(c);
+	enum irm_status s = load_trips(c, &OF_TRIP, trip_id, x, e);
+	cache_read_end(c, txn);
+	if (s == IRM_OK && x->n_trips == 0)
+		s = err_set(e, IRM_ENOTFOUND, "no trip '%s'", trip_id);
 	if (s != IRM_OK)
 		context_free(x);
 	return s;

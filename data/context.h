@@ -19,6 +19,13 @@ struct customer_context {
  * neither matches. */
 enum irm_status context_load(struct cache *c, const char *key, struct customer_context *out,
 			     struct irm_err *e);
+/* The profile alone (trips empty, open_alerts 0). */
+enum irm_status context_load_profile(struct cache *c, const char *key,
+				     struct customer_context *out, struct irm_err *e);
+/* One trip by its id, as trips[0] (customer left empty). IRM_ENOTFOUND
+ * if there is none. */
+enum irm_status context_load_trip(struct cache *c, const char *trip_id,
+				  struct customer_context *out, struct irm_err *e);
 void context_free(struct customer_context *ctx);
 
 #endif

@@ -18,8 +18,7 @@
 /* A longer line is refused rather than read into memory whole. */
 enum { IMPORT_MAX_LINE = 4 * 1024 * 1024 };
 
-/* Put one record; note whose alerts it may move in `touched`. */
-static enum irm_status put_record(struct cache *c, const struct record *r,
+enum irm_status import_put(struct cache *c, const struct record *r,
 				  const struct rules *rules, enum put_outcome *o,
 				  struct engine_set *touched, struct irm_err *e)
 {
@@ -134,7 +133,7 @@ enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
 		enum put_outcome outcome;
 		s = record_parse(line, (size_t)len, &arena, &rec, e);
 		if (s == IRM_OK)
-			s = put_record(c, &rec, rules, &outcome, &touched, e);
+			s = import_put(c, &rec, rules, &outcome, &touched, e);
 		arena_free(&arena);
 		if (s != IRM_OK) {
 			err_prefix(e, "%s:%ld", name, lineno);

@@ -11,6 +11,9 @@
 #include <stdio.h>
 
 #include "cache.h"
+#include "engine.h"
+#include "record.h"
+#include "records.h"
 #include "rules.h"
 
 struct import_stats {
@@ -25,5 +28,12 @@ enum irm_status import_file(struct cache *c, const char *path, const struct rule
 enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
 			      const struct rules *rules, struct import_stats *st,
 			      struct irm_err *e);
+
+/* One parsed record into the cache, inside the caller's transaction; the
+ * customers whose alerts it may move are added to `touched` (for
+ * engine_run_set). What a line of a file and an event posted to
+ * irm-central both go through. */
+enum irm_status import_put(struct cache *c, const struct record *r, const struct rules *rules,
+			   enum put_outcome *o, struct engine_set *touched, struct irm_err *e);
 
 #endif

@@ -11,6 +11,8 @@
 
 sqlite3 *cache_db(struct cache *c);
 bool cache_is_bulk(const struct cache *c);
+/* Opened with CACHE_CENTRAL: no outbox rows. */
+bool cache_is_central(const struct cache *c);
 
 /* The prepared statement for `sql`, reset and unbound, ready to bind. Each
  * statement is prepared once per cache and reused: pass the same string

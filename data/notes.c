@@ -22,6 +22,9 @@ static const char SQL_NOTE_INSERT[] =
 static const char SQL_NOTE_SET_ID[] = "UPDATE notes SET id = ?2 WHERE rid = ?1";
 static const char SQL_NOTE_OUTBOX[] =
 	"INSERT INTO outbox(kind, body, created_utc) VALUES ('note.add', ?1, ?2)";
+static const char SQL_NOTE_PUT[] =
+	"INSERT INTO notes(id, customer_id, at_utc, author, body) VALUES (?1, ?2, ?3, ?4, ?5)"
+	" ON CONFLICT(id) DO NOTHING";
 static const char SQL_NOTE_LIST[] =
 	"SELECT coalesce(id, 'N-' || rid), customer_id, author, body, at_utc FROM notes"
 	" WHERE customer_id = ?1 ORDER BY at_utc DESC, rid DESC";
@@ -150,6 +153,40 @@ enum irm_status notes_add(struct cache *c, const char *customer, const char *who
 	if (s != IRM_OK)
 		cache_rollback(c);
 	return s;
+}
+
+enum irm_status notes_put(struct cache *c, const char *id, const char *customer,
+			  const char *who, const char *text, int64_t now, struct note_added *out,
+			  struct irm_err *e)
+{
+	enum irm_status s;
+
+	if (out)
+		memset(out, 0, sizeof *out);
+	if ((s = check_text("the note's id", id, sizeof out->id - 1, e)) != IRM_OK ||
+	    (s = check_text("the note", text, NOTE_MAX_BYTES, e)) != IRM_OK ||
+	    (s = check_text("the author's name", who, AUTHOR_MAX_BYTES, e)) != IRM_OK)
+		return s;
+	if (!customer || !*customer)
+		return err_set(e, IRM_EUSAGE, "no customer given");
+	char customer_id[sizeof out->customer_id];
+	if ((s = customer_of(c, customer, customer_id, sizeof customer_id, e)) != IRM_OK)
+		return s;
+	sqlite3_stmt *st = cache_stmt(c, SQL_NOTE_PUT, e);
+	if (!st)
+		return IRM_ECACHE;
+	cache_bind_text(st, 1, id);
+	cache_bind_text(st, 2, customer_id);
+	sqlite3_bind_int64(st, 3, now);
+	cache_bind_text(st, 4, who);
+	cache_bind_text(st, 5, text);
+	if ((s = step_done(c, st, "writing a note", e)) != IRM_OK)
+		return s;
+	if (out) {
+		snprintf(out->id, sizeof out->id, "%s", id);
+		snprintf(out->customer_id, sizeof out->customer_id, "%s", customer_id);
+	}
+	return IRM_OK;
 }
 
 static enum irm_status list_run(struct cache *c, const char *customer, struct note_list *out,

@@ -38,6 +38,13 @@ struct note_added {
 enum irm_status notes_add(struct cache *c, const char *customer, const char *who,
 			  const char *text, int64_t now, struct note_added *out,
 			  struct irm_err *e);
+/* A note made elsewhere (a console's note.add reaching irm-central), under
+ * the id it was made with, inside the caller's transaction and with no
+ * outbox row. A note with that id stored already is left as it was (the
+ * same action sent twice is one note). Errors as notes_add. */
+enum irm_status notes_put(struct cache *c, const char *id, const char *customer,
+			  const char *who, const char *text, int64_t now, struct note_added *out,
+			  struct irm_err *e);
 /* A customer's notes, newest first. IRM_ENOTFOUND: no such customer. */
 enum irm_status notes_list(struct cache *c, const char *customer, struct note_list *out,
 			   struct irm_err *e);

@@ -26,60 +26,6 @@ static json_t *time_utc_json(int64_t utc)
 	return json_string(buf);
 }
 
-static json_t *leg_json(const struct alert_leg *g)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "id", cli_json_str(g->id));
-	json_object_set_new(o, "carrier", cli_json_str(g->known ? g->carrier : NULL));
-	json_object_set_new(o, "flight", cli_json_str(g->known ? g->flight : NULL));
-	json_object_set_new(o, "origin", cli_json_str(g->known ? g->origin : NULL));
-	json_object_set_new(o, "destination", cli_json_str(g->known ? g->destination : NULL));
-	if (g->known) {
-		char dep[26];
-		date_format_time(g->departure, dep);
-		json_object_set_new(o, "departure", json_string(dep));
-	} else {
-		json_object_set_new(o, "departure", json_null());
-	}
-	return o;
-}
-
-static json_t *alert_json(const struct alert_item *a)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "id", cli_json_str(a->id));
-	json_object_set_new(o, "customer_id", cli_json_str(a->customer_id));
-	json_object_set_new(o, "customer_name", cli_json_str(a->customer_name));
-	json_object_set_new(o, "kind", cli_json_str(a->kind));
-	json_object_set_new(o, "threshold", a->threshold >= 0 ? json_integer(a->threshold) : json_null());
-	json_object_set_new(o, "state", json_string(alert_state_name(a->state)));
-	json_object_set_new(o, "segment", a->has_segment ? leg_json(&a->segment) : json_null());
-	json_object_set_new(o, "title", cli_json_str(a->title));
-	json_object_set_new(o, "message", cli_json_str(a->message));
-	json_object_set_new(o, "priority", json_integer(a->priority));
-	json_object_set_new(o, "due_at", a->has_due ? time_utc_json(a->due_utc) : json_null());
-	json_object_set_new(o, "assigned_to", cli_json_str(a->assigned_to));
-	json_object_set_new(o, "action", a->has_action ? json_string(alert_action_name(a->action))
-						       : json_null());
-	json_object_set_new(o, "reason", cli_json_str(a->reason));
-	json_object_set_new(o, "created_at", time_utc_json(a->created_utc));
-	json_object_set_new(o, "updated_at", time_utc_json(a->updated_utc));
-	json_t *h = json_array();
-	for (size_t i = 0; i < a->n_history; i++) {
-		const struct alert_history_entry *x = &a->history[i];
-		json_t *r = json_object();
-		json_object_set_new(r, "who", cli_json_str(x->who));
-		json_object_set_new(r, "at", time_utc_json(x->at_utc));
-		json_object_set_new(r, "from", x->has_from ? json_string(alert_state_name(x->from))
-							   : json_null());
-		json_object_set_new(r, "to", json_string(alert_state_name(x->to)));
-		json_object_set_new(r, "note", cli_json_str(x->note));
-		json_array_append_new(h, r);
-	}
-	json_object_set_new(o, "history", h);
-	return o;
-}
-
 /* "2026-11-22 15:15Z" */
 static void due_text(int64_t utc, char buf[static 24])
 {
@@ -164,7 +110,7 @@ enum irm_status cmd_alerts_act(const struct command *cmd, struct cli *cli, const
 		json_object_set_new(o, "to", json_string(alert_state_name(r.to)));
 		json_object_set_new(o, "by", cli_json_str(who));
 		json_object_set_new(o, "outbox_seq", json_integer(r.outbox_seq));
-		json_object_set_new(o, "alert", l.n ? alert_json(&l.v[0]) : json_null());
+		json_object_set_new(o, "alert", l.n ? alerts_item_json(&l.v[0]) : json_null());
 		s = cli_print_json(o);
 	} else {
 		cli_put(stdout, alert_id);
@@ -340,7 +286,7 @@ static enum irm_status run_alerts(struct cli *cli, int argc, char **argv)
 	if (json) {
 		json_t *list = json_array();
 		for (size_t i = 0; i < l.n; i++)
-			json_array_append_new(list, alert_json(&l.v[i]));
+			json_array_append_new(list, alerts_item_json(&l.v[i]));
 		s = cli_print_json(list);
 	} else {
 		int64_t now = clock_now();
