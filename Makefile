@@ -14,7 +14,7 @@ WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wold-style-definition -Wvla -Wcast-align -Wswitch-enum -Wno-switch-enum
 OPT      ?= -O2 -g
 CPPFLAGS += -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -DIRM_VERSION='"$(VERSION)"' \
-	-Icore -Idata -Itui -I$(O)/gen
+	-Icore -Idata -Itui -Iserver -I$(O)/gen
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(WERROR) $(SANFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 # ncursesw asks for _XOPEN_SOURCE=600; we define 700 (POSIX 2008) ourselves.
@@ -32,16 +32,19 @@ endif
 CORE_SRC := $(wildcard core/*.c)
 DATA_SRC := $(wildcard data/*.c)
 TUI_SRC  := $(wildcard tui/*.c)
+SERVER_SRC := $(wildcard server/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(O)/%.o) $(O)/gen/airports_data.o
 DATA_OBJ := $(DATA_SRC:%.c=$(O)/%.o)
 TUI_OBJ  := $(TUI_SRC:%.c=$(O)/%.o)
+SERVER_OBJ := $(SERVER_SRC:%.c=$(O)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 
 IRM := $(O)/irm
+CENTRAL := $(O)/irm-central
 
-all: $(IRM)
+all: $(IRM) $(CENTRAL)
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -70,6 +73,11 @@ $(IRM): $(TUI_OBJ) $(LIBS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TUI_OBJ) $(LIBS) $(PKG_LIBS) $(LDLIBS)
 
+# irm-central: the reference central API (server/), on core/ and data/.
+$(CENTRAL): $(SERVER_OBJ) $(LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SERVER_OBJ) $(LIBS) $(PKG_LIBS) $(LDLIBS) -lpthread
+
 $(O)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
@@ -86,21 +94,21 @@ $(O)/bench/bench: bench/bench.c $(O)/bench/pty.o $(LIBS)
 # Every tests/test_*.c is a cmocka program; tests/run runs them all against
 # the real binary and prints one closing line.
 test: deps-check
-	$(Q)$(MAKE) --no-print-directory WERROR=-Werror $(IRM) $(TESTS)
-	$(Q)IRM_BIN=$(abspath $(IRM)) tests/run $(TESTS)
+	$(Q)$(MAKE) --no-print-directory WERROR=-Werror $(IRM) $(CENTRAL) $(TESTS)
+	$(Q)IRM_BIN=$(abspath $(IRM)) CENTRAL_BIN=$(abspath $(CENTRAL)) tests/run $(TESTS)
 
 check: deps-check
 	$(Q)$(MAKE) --no-print-directory O=build-san WERROR=-Werror OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" build-san/irm \
-		$(TEST_SRC:tests/%.c=build-san/tests/%)
+		build-san/irm-central $(TEST_SRC:tests/%.c=build-san/tests/%)
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-		IRM_BIN=$(abspath build-san/irm) tests/run $(TEST_SRC:tests/%.c=build-san/tests/%)
+		IRM_BIN=$(abspath build-san/irm) CENTRAL_BIN=$(abspath build-san/irm-central) tests/run $(TEST_SRC:tests/%.c=build-san/tests/%)
 
 # The same tests built by clang, warnings as errors: both compilers clean.
 test-clang: deps-check
 	$(Q)$(MAKE) --no-print-directory O=build-clang CC=clang WERROR=-Werror build-clang/irm \
-		$(TEST_SRC:tests/%.c=build-clang/tests/%)
-	$(Q)IRM_BIN=$(abspath build-clang/irm) tests/run $(TEST_SRC:tests/%.c=build-clang/tests/%)
+		build-clang/irm-central $(TEST_SRC:tests/%.c=build-clang/tests/%)
+	$(Q)IRM_BIN=$(abspath build-clang/irm) CENTRAL_BIN=$(abspath build-clang/irm-central) tests/run $(TEST_SRC:tests/%.c=build-clang/tests/%)
 
 # --- fuzzing ----------------------------------------------------------------
 # libFuzzer (clang) on the parsers of outside input (records, irm.conf);

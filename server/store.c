@@ -1,0 +1,1048 @@
+/* store.c — irm-central's store: the feed, its documents, the actions log.
+ *
+ * The flow of a write: the request's transaction changes the cache's
+ * tables through data/ (records, alerts, notes); the triggers below note
+ * each changed row in central_touched; store_publish() then makes each
+ * one's document and feed entries, still inside that transaction, so a
+ * change and its place in the feed commit together or not at all. */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alerts.h"
+#include "context.h"
+#include "engine.h"
+#include "mem.h"
+#include "record.h"
+
+struct store {
+	struct cache *cache;
+	sqlite3 *db;
+	struct store_opts opts;
+	char epoch[40];
+	sqlite3_stmt **stmts;       /* by statement number, prepared on first use */
+};
+
+void store_opts_default(struct store_opts *o)
+{
+	o->station_past = 24 * 3600;
+	o->station_ahead = 72 * 3600;
+	o->tombstone_ttl = 30 * 86400;
+}
+
+/* --- schema ---------------------------------------------------------------- */
+
+#define TOUCH(kind, idexpr) \
+	"INSERT OR IGNORE INTO central_touched(kind, id) SELECT '" kind "', " idexpr \
+	" WHERE " idexpr " IS NOT NULL;"
+#define TOUCH_TRIGGERS(table, kind, idcol)                                                  \
+	"CREATE TRIGGER IF NOT EXISTS central_" table "_i AFTER INSERT ON " table " BEGIN "  \
+	TOUCH(kind, "NEW." idcol) " END;"                                                   \
+	"CREATE TRIGGER IF NOT EXISTS central_" table "_u AFTER UPDATE ON " table " BEGIN "  \
+	TOUCH(kind, "NEW." idcol) " END;"                                                   \
+	"CREATE TRIGGER IF NOT EXISTS central_" table "_d AFTER DELETE ON " table " BEGIN "  \
+	TOUCH(kind, "OLD." idcol) " END;"
+
+static const char SCHEMA[] =
+	"CREATE TABLE IF NOT EXISTS central_meta("
+	"  key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS central_touched("
+	"  kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
+	/* data NULL: deleted. kiosk: the kiosk's view when it differs. */
+	"CREATE TABLE IF NOT EXISTS central_docs("
+	"  kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,"
+	"  data TEXT, kiosk TEXT, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS central_feed("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  id TEXT NOT NULL, op TEXT NOT NULL, at_utc INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS central_feed_row ON central_feed(kind, id, key);"
+	"CREATE INDEX IF NOT EXISTS central_feed_key ON central_feed(key, seq);"
+	"CREATE INDEX IF NOT EXISTS central_feed_tomb ON central_feed(at_utc) WHERE op != 'upsert';"
+	"CREATE TABLE IF NOT EXISTS central_actions("
+	"  console_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+	"  result TEXT NOT NULL, at_utc INTEGER NOT NULL,"
+	"  PRIMARY KEY(console_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS central_greetings("
+	"  rid INTEGER PRIMARY KEY, segment_id TEXT NOT NULL, customer_id TEXT NOT NULL,"
+	"  who TEXT NOT NULL, at_utc INTEGER NOT NULL, UNIQUE(segment_id, customer_id));"
+	"CREATE INDEX IF NOT EXISTS central_segments_dep ON segments(dep_utc);"
+	TOUCH_TRIGGERS("customers", "customer", "id")
+	TOUCH_TRIGGERS("trips", "trip", "id")
+	TOUCH_TRIGGERS("alerts", "alert", "id")
+	TOUCH_TRIGGERS("notes", "note", "id")
+	/* a leg's status changes its trip's document */
+	"CREATE TRIGGER IF NOT EXISTS central_segments_u AFTER UPDATE ON segments BEGIN "
+	"INSERT OR IGNORE INTO central_touched(kind, id)"
+	" SELECT 'trip', id FROM trips WHERE rid = NEW.trip; END;"
+	"CREATE TRIGGER IF NOT EXISTS central_greetings_i AFTER INSERT ON central_greetings BEGIN "
+	"INSERT OR IGNORE INTO central_touched(kind, id) VALUES ('greeting', 'G-' || NEW.rid); END;";
+
+/* Every statement, by number: prepared once per connection. */
+enum {
+	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_DOC_GET, Q_DOC_PUT, Q_KEYS_GET,
+	Q_ENTRY_PUT, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
+	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_SCOPE_MANY, Q_IN_KEY, Q_ACTION_GET,
+	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_TOMB_MAX, Q_TOMB_PURGE, Q_DOCS_PURGE, Q_GREET_SEGMENT,
+	Q_GREET_PUT, Q_COUNT
+};
+
+/* The page of a scope: its entries after a sequence number, with the
+ * document each stands for. */
+#define PAGE_SELECT                                                                     \
+	"SELECT f.seq, f.kind, f.id, f.op, d.version, CASE WHEN f.op = 'upsert' THEN"   \
+	" CASE WHEN ?4 THEN coalesce(d.kiosk, d.data) ELSE d.data END END"              \
+	" FROM central_feed f JOIN central_docs d ON d.kind = f.kind AND d.id = f.id"
+
+static const char *const SQL[Q_COUNT] = {
+	[Q_META_GET] = "SELECT value FROM central_meta WHERE key = ?1",
+	[Q_META_PUT] = "INSERT OR REPLACE INTO central_meta(key, value) VALUES (?1, ?2)",
+	[Q_TOUCHED] = "SELECT kind, id FROM central_touched",
+	[Q_TOUCHED_CLEAR] = "DELETE FROM central_touched",
+	[Q_DOC_GET] = "SELECT data, kiosk FROM central_docs WHERE kind = ?1 AND id = ?2",
+	[Q_DOC_PUT] = "INSERT OR REPLACE INTO central_docs(kind, id, version, data, kiosk)"
+		      " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_KEYS_GET] = "SELECT key FROM central_feed WHERE kind = ?1 AND id = ?2 AND op = 'upsert'",
+	[Q_ENTRY_PUT] = "INSERT OR REPLACE INTO central_feed(key, kind, id, op, at_utc)"
+			" VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_CUSTOMER_STATIONS] =
+		"SELECT DISTINCT s.origin FROM passengers p JOIN segments s ON s.trip = p.trip"
+		" WHERE p.customer_id = ?1 AND s.dep_utc BETWEEN ?2 AND ?3",
+	[Q_TRIP_ALERTS] =
+		"SELECT a.id FROM segments s JOIN alerts a ON a.segment_id = s.id"
+		" WHERE s.trip = (SELECT rid FROM trips WHERE id = ?1)",
+	[Q_SEGMENT_DEP] = "SELECT origin, dep_utc FROM segments WHERE id = ?1",
+	[Q_NOTE] = "SELECT customer_id, author, body, at_utc FROM notes WHERE id = ?1",
+	[Q_GREETING] = "SELECT segment_id, customer_id, who, at_utc FROM central_greetings"
+		       " WHERE 'G-' || rid = ?1",
+	[Q_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM central_feed",
+	[Q_PAGE_ONE] = PAGE_SELECT " WHERE f.key = ?1 AND f.seq > ?2 ORDER BY f.seq LIMIT ?3",
+	[Q_PAGE_MANY] = PAGE_SELECT " WHERE f.key IN (SELECT value FROM json_each(?1))"
+			" AND f.seq > ?2 ORDER BY f.seq LIMIT ?3",
+	[Q_IN_SCOPE_MANY] = "SELECT 1 FROM central_feed WHERE kind = ?1 AND id = ?2"
+			    " AND op = 'upsert' AND key IN (SELECT value FROM json_each(?3))",
+	[Q_IN_KEY] = "SELECT 1 FROM central_feed WHERE kind = ?1 AND id = ?2 AND key = ?3"
+		     " AND op = 'upsert'",
+	[Q_ACTION_GET] = "SELECT result FROM central_actions WHERE console_id = ?1 AND seq = ?2",
+	[Q_ACTION_PUT] = "INSERT INTO central_actions(console_id, seq, kind, result, at_utc)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* Legs that entered the window (now + ahead moved past them) or left it
+	 * (now - past moved past them) since the last sweep. */
+	[Q_SWEEP_TRIPS] =
+		"INSERT OR IGNORE INTO central_touched(kind, id)"
+		" SELECT 'trip', t.id FROM segments s JOIN trips t ON t.rid = s.trip"
+		" WHERE s.dep_utc > ?1 AND s.dep_utc <= ?2"
+		" UNION SELECT 'trip', t.id FROM segments s JOIN trips t ON t.rid = s.trip"
+		" WHERE s.dep_utc >= ?3 AND s.dep_utc < ?4",
+	[Q_TOMB_MAX] = "SELECT max(seq) FROM central_feed WHERE op != 'upsert' AND at_utc < ?1",
+	[Q_TOMB_PURGE] = "DELETE FROM central_feed WHERE op != 'upsert' AND at_utc < ?1",
+	[Q_DOCS_PURGE] = "DELETE FROM central_docs WHERE data IS NULL AND NOT EXISTS"
+			 " (SELECT 1 FROM central_feed f WHERE f.kind = central_docs.kind"
+			 " AND f.id = central_docs.id)",
+	[Q_GREET_SEGMENT] =
+		"SELECT 1 FROM segments s JOIN passengers p ON p.trip = s.trip"
+		" WHERE s.id = ?1 AND p.customer_id = ?2",
+	[Q_GREET_PUT] = "INSERT OR IGNORE INTO central_greetings(segment_id, customer_id, who, at_utc)"
+			" VALUES (?1, ?2, ?3, ?4)",
+};
+
+static enum irm_status sql_error(struct store *s, struct irm_err *e, const char *doing)
+{
+	return err_set(e, IRM_ECACHE, "store: %s: %s", doing, sqlite3_errmsg(s->db));
+}
+
+static sqlite3_stmt *stmt(struct store *s, int q, struct irm_err *e)
+{
+	sqlite3_stmt *st = s->stmts[q];
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
+	}
+	if (sqlite3_prepare_v3(s->db, SQL[q], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		sql_error(s, e, "preparing a statement");
+		return NULL;
+	}
+	return s->stmts[q] = st;
+}
+
+static void bind_str(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static enum irm_status step_done(struct store *s, sqlite3_stmt *st, const char *doing,
+				 struct irm_err *e)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IRM_OK : sql_error(s, e, doing);
+}
+
+static enum irm_status meta_get(struct store *s, const char *key, char *buf, size_t size,
+				bool *found, struct irm_err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_META_GET, e);
+	if (!st)
+		return IRM_ECACHE;
+	bind_str(st, 1, key);
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? IRM_OK : sql_error(s, e, "reading the store's meta");
+}
+
+static enum irm_status meta_put(struct store *s, const char *key, const char *value,
+				struct irm_err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_META_PUT, e);
+	if (!st)
+		return IRM_ECACHE;
+	bind_str(st, 1, key);
+	bind_str(st, 2, value);
+	return step_done(s, st, "writing the store's meta", e);
+}
+
+static int64_t meta_int(struct store *s, const char *key, int64_t dflt, struct irm_err *e)
+{
+	char buf[32];
+	bool found = false;
+	if (meta_get(s, key, buf, sizeof buf, &found, e) != IRM_OK || !found)
+		return dflt;
+	return strtoll(buf, NULL, 10);
+}
+
+static enum irm_status meta_put_int(struct store *s, const char *key, int64_t v, struct irm_err *e)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%lld", (long long)v);
+	return meta_put(s, key, buf, e);
+}
+
+/* A new epoch: 16 hex digits from the system's random source. */
+static enum irm_status make_epoch(char out[static 17], struct irm_err *e)
+{
+	unsigned char b[8];
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
+		if (fd >= 0)
+			close(fd);
+		return err_set(e, IRM_ECACHE, "/dev/urandom: %s", strerror(errno));
+	}
+	close(fd);
+	for (int i = 0; i < 8; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	return IRM_OK;
+}
+
+enum irm_status store_open(const char *path, unsigned flags, const struct store_opts *o,
+			   struct store **out, struct irm_err *e)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+	enum irm_status st;
+	char *msg = NULL;
+
+	*out = NULL;
+	if (o)
+		s->opts = *o;
+	else
+		store_opts_default(&s->opts);
+	s->stmts = xcalloc(Q_COUNT, sizeof *s->stmts);
+	if ((st = cache_open(path, flags | CACHE_CENTRAL, &s->cache, e)) != IRM_OK) {
+		free(s->stmts);
+		free(s);
+		return st;
+	}
+	s->db = cache_sqlite(s->cache);
+	if (sqlite3_exec(s->db, SCHEMA, NULL, NULL, &msg) != SQLITE_OK) {
+		st = err_set(e, IRM_ECACHE, "%s: making the store's tables: %s", path,
+			     msg ? msg : "unknown error");
+		sqlite3_free(msg);
+		store_close(&s);
+		return st;
+	}
+	bool found = false;
+	if ((st = meta_get(s, "epoch", s->epoch, sizeof s->epoch, &found, e)) == IRM_OK && !found) {
+		char epoch[17];
+		if ((st = make_epoch(epoch, e)) == IRM_OK &&
+		    (st = meta_put(s, "epoch", epoch, e)) == IRM_OK)
+			snprintf(s->epoch, sizeof s->epoch, "%s", epoch);
+	}
+	if (st != IRM_OK) {
+		store_close(&s);
+		return st;
+	}
+	*out = s;
+	return IRM_OK;
+}
+
+void store_close(struct store **ps)
+{
+	struct store *s = *ps;
+	if (!s)
+		return;
+	for (int i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(s->stmts[i]);
+	free(s->stmts);
+	cache_close(&s->cache);
+	free(s);
+	*ps = NULL;
+}
+
+struct cache *store_cache(struct store *s)
+{
+	return s->cache;
+}
+
+const char *store_epoch(struct store *s)
+{
+	return s->epoch;
+}
+
+/* --- key sets -------------------------------------------------------------- */
+
+enum { WOKEN_MAX = 256 };
+
+void store_keys_free(struct store_keys *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		free(k->v[i]);
+	free(k->v);
+	memset(k, 0, sizeof *k);
+}
+
+static bool keys_has(const struct store_keys *k, const char *key)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strcmp(k->v[i], key) == 0)
+			return true;
+	return false;
+}
+
+static void keys_add(struct store_keys *k, const char *key)
+{
+	if (keys_has(k, key))
+		return;
+	if (k->n == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 8;
+		k->v = xrealloc(k->v, k->cap * sizeof *k->v);
+	}
+	k->v[k->n++] = xstrdup(key);
+}
+
+/* The woken keys are kept to a bounded few: past that, everyone wakes. */
+static void woken_add(struct store_keys *k, const char *key)
+{
+	if (!k || k->all)
+		return;
+	if (k->n >= WOKEN_MAX && !keys_has(k, key)) {
+		k->all = true;
+		return;
+	}
+	keys_add(k, key);
+}
+
+bool store_keys_match(const struct store_keys *k, const char *const *keys, size_t n)
+{
+	if (k->all)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (keys_has(k, keys[i]))
+			return true;
+	return false;
+}
+
+/* --- documents --------------------------------------------------------------- */
+
+/* A row's document as the feed serves it, and the keys it belongs under. */
+struct doc {
+	char *data;                 /* NULL: the row is gone */
+	char *kiosk;                /* the kiosk's view, or NULL when it is data */
+	struct store_keys keys;
+};
+
+static void doc_free(struct doc *d)
+{
+	free(d->data);
+	free(d->kiosk);
+	store_keys_free(&d->keys);
+}
+
+static char *dump(json_t *j)
+{
+	char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(j);
+	return text;
+}
+
+static void key_of(struct store_keys *k, char kind, const char *id)
+{
+	char key[300];
+	snprintf(key, sizeof key, "%c:%s", kind, id);
+	keys_add(k, key);
+}
+
+static bool in_window(const struct store *s, int64_t dep, int64_t now)
+{
+	return dep >= now - s->opts.station_past && dep <= now + s->opts.station_ahead;
+}
+
+/* What a row's data leaves out for a kiosk: contact data and birth date. */
+static const char *const KIOSK_HIDDEN[] = { "email", "phone", "birth_date" };
+
+static enum irm_status doc_customer(struct store *s, const char *id, int64_t now, struct doc *d,
+				    struct irm_err *e)
+{
+	struct customer_context x;
+	enum irm_status st = context_load_profile(s->cache, id, &x, e);
+	if (st == IRM_ENOTFOUND || (st == IRM_OK && strcmp(x.customer.id, id) != 0)) {
+		if (st == IRM_OK)
+			context_free(&x);
+		return IRM_OK;  /* gone */
+	}
+	if (st != IRM_OK)
+		return st;
+	json_t *j = record_customer_json(&x.customer);
+	d->data = dump(json_incref(j));
+	for (size_t i = 0; i < sizeof KIOSK_HIDDEN / sizeof *KIOSK_HIDDEN; i++)
+		json_object_del(j, KIOSK_HIDDEN[i]);
+	d->kiosk = dump(j);
+	context_free(&x);
+	keys_add(&d->keys, "*");
+	key_of(&d->keys, 'c', id);
+
+	sqlite3_stmt *q = stmt(s, Q_CUSTOMER_STATIONS, e);
+	if (!q)
+		return IRM_ECACHE;
+	bind_str(q, 1, id);
+	sqlite3_bind_int64(q, 2, now - s->opts.station_past);
+	sqlite3_bind_int64(q, 3, now + s->opts.station_ahead);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		key_of(&d->keys, 's', (const char *)sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? IRM_OK : sql_error(s, e, "finding a customer's stations");
+}
+
+static enum irm_status doc_trip(struct store *s, const char *id, int64_t now, struct doc *d,
+				struct irm_err *e)
+{
+	struct customer_context x;
+	enum irm_status st = context_load_trip(s->cache, id, &x, e);
+	if (st == IRM_ENOTFOUND)
+		return IRM_OK;
+	if (st != IRM_OK)
+		return st;
+	const struct trip *t = &x.trips[0];
+	d->data = dump(record_trip_json(t));
+	keys_add(&d->keys, "*");
+	for (size_t i = 0; i < t->n_passengers; i++)
+		if (t->passengers[i].customer_id)
+			key_of(&d->keys, 'c', t->passengers[i].customer_id);
+	for (size_t i = 0; i < t->n_segments; i++)
+		if (in_window(s, t->segments[i].departure.utc, now))
+			key_of(&d->keys, 's', t->segments[i].origin);
+	context_free(&x);
+	return IRM_OK;
+}
+
+static enum irm_status doc_alert(struct store *s, const char *id, int64_t now, struct doc *d,
+				 struct irm_err *e)
+{
+	struct alert_filter f = { .id = id };
+	struct alert_list l;
+	enum irm_status st = alerts_list(s->cache, &f, &l, e);
+	if (st != IRM_OK)
+		return st;
+	if (l.n == 1) {
+		const struct alert_item *a = &l.v[0];
+		d->data = dump(alerts_item_json(a));
+		keys_add(&d->keys, "*");
+		key_of(&d->keys, 'c', a->customer_id);
+		if (a->has_segment && a->segment.known && in_window(s, a->segment.departure.utc, now))
+			key_of(&d->keys, 's', a->segment.origin);
+	}
+	alerts_list_free(&l);
+	return IRM_OK;
+}
+
+static json_t *time_json(int64_t utc)
+{
+	char buf[26];
+	date_format_time((struct irm_time){ .utc = utc, .off_min = 0 }, buf);
+	return json_string(buf);
+}
+
+static enum irm_status doc_note(struct store *s, const char *id, struct doc *d, struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_NOTE, e);
+	if (!q)
+		return IRM_ECACHE;
+	bind_str(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		const char *customer = (const char *)sqlite3_column_text(q, 0);
+		json_t *j = json_object();
+		json_object_set_new(j, "id", json_string(id));
+		json_object_set_new(j, "customer_id", json_string(customer));
+		json_object_set_new(j, "author", json_string((const char *)sqlite3_column_text(q, 1)));
+		json_object_set_new(j, "text", json_string((const char *)sqlite3_column_text(q, 2)));
+		json_object_set_new(j, "at", time_json(sqlite3_column_int64(q, 3)));
+		d->data = dump(j);
+		keys_add(&d->keys, "*");
+		key_of(&d->keys, 'c', customer);
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? IRM_OK : sql_error(s, e, "reading a note");
+}
+
+static enum irm_status doc_greeting(struct store *s, const char *id, int64_t now, struct doc *d,
+				    struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_GREETING, e);
+	if (!q)
+		return IRM_ECACHE;
+	bind_str(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return rc == SQLITE_DONE ? IRM_OK : sql_error(s, e, "reading a greeting");
+	}
+	char *segment = xstrdup((const char *)sqlite3_column_text(q, 0));
+	char *customer = xstrdup((const char *)sqlite3_column_text(q, 1));
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_string(id));
+	json_object_set_new(j, "segment_id", json_string(segment));
+	json_object_set_new(j, "customer_id", json_string(customer));
+	json_object_set_new(j, "who", json_string((const char *)sqlite3_column_text(q, 2)));
+	json_object_set_new(j, "at", time_json(sqlite3_column_int64(q, 3)));
+	sqlite3_reset(q);
+	d->data = dump(j);
+	keys_add(&d->keys, "*");
+	key_of(&d->keys, 'c', customer);
+	enum irm_status st = IRM_OK;
+	if ((q = stmt(s, Q_SEGMENT_DEP, e))) {
+		bind_str(q, 1, segment);
+		if ((rc = sqlite3_step(q)) == SQLITE_ROW && in_window(s, sqlite3_column_int64(q, 1), now))
+			key_of(&d->keys, 's', (const char *)sqlite3_column_text(q, 0));
+		sqlite3_reset(q);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			st = sql_error(s, e, "reading a greeting's leg");
+	} else {
+		st = IRM_ECACHE;
+	}
+	free(segment);
+	free(customer);
+	return st;
+}
+
+/* --- publishing ------------------------------------------------------------ */
+
+/* The kinds in the order they are published: a trip first, since it names
+ * the customers and alerts whose keys may change with it. */
+enum kind { K_TRIP, K_CUSTOMER, K_ALERT, K_NOTE, K_GREETING, K_COUNT };
+static const char *const KIND_NAMES[K_COUNT] = { "trip", "customer", "alert", "note", "greeting" };
+
+struct work {
+	struct engine_set todo[K_COUNT];    /* ids, each once, in order of arrival */
+	size_t done[K_COUNT];
+};
+
+static bool kind_parse(const char *name, enum kind *k)
+{
+	for (int i = 0; i < K_COUNT; i++)
+		if (strcmp(name, KIND_NAMES[i]) == 0) {
+			*k = (enum kind)i;
+			return true;
+		}
+	return false;
+}
+
+static enum irm_status entry_put(struct store *s, const char *key, enum kind k, const char *id,
+				 const char *op, int64_t now, int64_t *seq, struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_ENTRY_PUT, e);
+	if (!q)
+		return IRM_ECACHE;
+	bind_str(q, 1, key);
+	bind_str(q, 2, KIND_NAMES[k]);
+	bind_str(q, 3, id);
+	bind_str(q, 4, op);
+	sqlite3_bind_int64(q, 5, now);
+	enum irm_status st = step_done(s, q, "writing the feed", e);
+	if (st == IRM_OK && seq)
+		*seq = sqlite3_last_insert_rowid(s->db);
+	return st;
+}
+
+static bool same(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* One row: its document against the stored one; new entries where it
+ * changed or entered a key, evictions where it left one. */
+static enum irm_status publish_row(struct store *s, struct work *w, enum kind k, const char *id,
+				   int64_t now, struct store_keys *woken, struct irm_err *e)
+{
+	struct doc d = { 0 };
+	struct store_keys old = { 0 };
+	char *old_data = NULL, *old_kiosk = NULL;
+	bool had = false;
+	enum irm_status st;
+	int rc;
+
+	switch (k) {
+	case K_CUSTOMER: st = doc_customer(s, id, now, &d, e); break;
+	case K_TRIP: st = doc_trip(s, id, now, &d, e); break;
+	case K_ALERT: st = doc_alert(s, id, now, &d, e); break;
+	case K_NOTE: st = doc_note(s, id, &d, e); break;
+	case K_GREETING: st = doc_greeting(s, id, now, &d, e); break;
+	case K_COUNT: default: st = err_set(e, IRM_ECACHE, "store: unknown kind"); break;
+	}
+	if (st != IRM_OK)
+		goto out;
+
+	sqlite3_stmt *q = stmt(s, Q_DOC_GET, e);
+	if (!q) {
+		st = IRM_ECACHE;
+		goto out;
+	}
+	bind_str(q, 1, KIND_NAMES[k]);
+	bind_str(q, 2, id);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		had = true;
+		const char *t = (const char *)sqlite3_column_text(q, 0);
+		const char *kt = (const char *)sqlite3_column_text(q, 1);
+		old_data = t ? xstrdup(t) : NULL;
+		old_kiosk = kt ? xstrdup(kt) : NULL;
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		st = sql_error(s, e, "reading a document");
+		goto out;
+	}
+	if (!(q = stmt(s, Q_KEYS_GET, e))) {
+		st = IRM_ECACHE;
+		goto out;
+	}
+	bind_str(q, 1, KIND_NAMES[k]);
+	bind_str(q, 2, id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		keys_add(&old, (const char *)sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE) {
+		st = sql_error(s, e, "reading a row's keys");
+		goto out;
+	}
+
+	/* A trip's members (before and after) may enter or leave a station with
+	 * it, and so may the alerts on its legs. */
+	if (k == K_TRIP) {
+		for (int pass = 0; pass < 2; pass++) {
+			const struct store_keys *ks = pass ? &d.keys : &old;
+			for (size_t i = 0; i < ks->n; i++)
+				if (strncmp(ks->v[i], "c:", 2) == 0)
+					engine_set_add(&w->todo[K_CUSTOMER], ks->v[i] + 2);
+		}
+		if (!(q = stmt(s, Q_TRIP_ALERTS, e))) {
+			st = IRM_ECACHE;
+			goto out;
+		}
+		bind_str(q, 1, id);
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+			engine_set_add(&w->todo[K_ALERT], (const char *)sqlite3_column_text(q, 0));
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE) {
+			st = sql_error(s, e, "reading a trip's alerts");
+			goto out;
+		}
+	}
+
+	const bool changed = !same(d.data, old_data) || !same(d.kiosk, old_kiosk);
+	if (!d.data && (!had || !old_data))
+		goto out;  /* never published, or deleted already */
+	if (changed) {
+		/* Under every key, the row's new version as its newest entry. */
+		const char *op = d.data ? "upsert" : "delete";
+		const struct store_keys *ks = d.data ? &d.keys : &old;
+		int64_t version = 0;
+		for (size_t i = 0; i < ks->n && st == IRM_OK; i++) {
+			int64_t seq;
+			st = entry_put(s, ks->v[i], k, id, op, now, &seq, e);
+			if (!version)
+				version = seq;
+			woken_add(woken, ks->v[i]);
+		}
+		if (st != IRM_OK)
+			goto out;
+		if (!(q = stmt(s, Q_DOC_PUT, e))) {
+			st = IRM_ECACHE;
+			goto out;
+		}
+		bind_str(q, 1, KIND_NAMES[k]);
+		bind_str(q, 2, id);
+		sqlite3_bind_int64(q, 3, version);
+		bind_str(q, 4, d.data);
+		bind_str(q, 5, d.data && !same(d.kiosk, d.data) ? d.kiosk : NULL);
+		if ((st = step_done(s, q, "writing a document", e)) != IRM_OK || !d.data)
+			goto out;
+	} else {
+		for (size_t i = 0; i < d.keys.n && st == IRM_OK; i++)
+			if (!keys_has(&old, d.keys.v[i])) {
+				st = entry_put(s, d.keys.v[i], k, id, "upsert", now, NULL, e);
+				woken_add(woken, d.keys.v[i]);
+			}
+	}
+	for (size_t i = 0; i < old.n && st == IRM_OK; i++)
+		if (!keys_has(&d.keys, old.v[i])) {
+			st = entry_put(s, old.v[i], k, id, "evict", now, NULL, e);
+			woken_add(woken, old.v[i]);
+		}
+out:
+	free(old_data);
+	free(old_kiosk);
+	store_keys_free(&old);
+	doc_free(&d);
+	return st;
+}
+
+enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *woken,
+			      struct irm_err *e)
+{
+	struct work w = { 0 };
+	enum irm_status st = IRM_OK;
+	int rc;
+
+	sqlite3_stmt *q = stmt(s, Q_TOUCHED, e);
+	if (!q)
+		return IRM_ECACHE;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		enum kind k;
+		if (kind_parse((const char *)sqlite3_column_text(q, 0), &k))
+			engine_set_add(&w.todo[k], (const char *)sqlite3_column_text(q, 1));
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		st = sql_error(s, e, "reading the touched rows");
+	if (st == IRM_OK && !(q = stmt(s, Q_TOUCHED_CLEAR, e)))
+		st = IRM_ECACHE;
+	if (st == IRM_OK)
+		st = step_done(s, q, "clearing the touched rows", e);
+
+	/* In kind order; a row may add rows of later kinds as it goes. */
+	for (int k = 0; k < K_COUNT && st == IRM_OK; k++)
+		for (size_t i = 0; i < w.todo[k].n && st == IRM_OK; i++)
+			st = publish_row(s, &w, (enum kind)k, w.todo[k].ids[i], now, woken, e);
+	for (int k = 0; k < K_COUNT; k++)
+		engine_set_free(&w.todo[k]);
+	return st;
+}
+
+enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *woken,
+			    struct irm_err *e)
+{
+	enum irm_status st = cache_begin(s->cache, e);
+	if (st != IRM_OK)
+		return st;
+	int64_t last = meta_int(s, "swept_utc", now, e);
+	sqlite3_stmt *q;
+	if (last < now) {
+		if (!(q = stmt(s, Q_SWEEP_TRIPS, e))) {
+			st = IRM_ECACHE;
+		} else {
+			sqlite3_bind_int64(q, 1, last + s->opts.station_ahead);
+			sqlite3_bind_int64(q, 2, now + s->opts.station_ahead);
+			sqlite3_bind_int64(q, 3, last - s->opts.station_past);
+			sqlite3_bind_int64(q, 4, now - s->opts.station_past);
+			st = step_done(s, q, "sweeping the station windows", e);
+		}
+	}
+	if (st == IRM_OK)
+		st = store_publish(s, now, woken, e);
+	if (st == IRM_OK)
+		st = meta_put_int(s, "swept_utc", now > last ? now : last, e);
+
+	/* Tombstones past their time; a cursor from before the newest of them
+	 * may have missed one, and must refetch. */
+	int64_t cutoff = now - s->opts.tombstone_ttl;
+	if (st == IRM_OK && (q = stmt(s, Q_TOMB_MAX, e))) {
+		sqlite3_bind_int64(q, 1, cutoff);
+		int rc = sqlite3_step(q);
+		bool any = rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL;
+		int64_t max = any ? sqlite3_column_int64(q, 0) : 0;
+		sqlite3_reset(q);
+		if (rc != SQLITE_ROW)
+			st = sql_error(s, e, "finding old tombstones");
+		if (st == IRM_OK && any) {
+			int64_t purged = meta_int(s, "purged_seq", 0, e);
+			if (max > purged)
+				st = meta_put_int(s, "purged_seq", max, e);
+			if (st == IRM_OK && (q = stmt(s, Q_TOMB_PURGE, e))) {
+				sqlite3_bind_int64(q, 1, cutoff);
+				st = step_done(s, q, "purging tombstones", e);
+			}
+			if (st == IRM_OK && (q = stmt(s, Q_DOCS_PURGE, e)))
+				st = step_done(s, q, "purging deleted documents", e);
+		}
+	} else if (st == IRM_OK) {
+		st = IRM_ECACHE;
+	}
+	if (st == IRM_OK)
+		st = cache_commit(s->cache, e);
+	if (st != IRM_OK)
+		cache_rollback(s->cache);
+	return st;
+}
+
+/* --- reading the feed -------------------------------------------------------- */
+
+enum irm_status store_last_seq(struct store *s, int64_t *seq, struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_LAST_SEQ, e);
+	if (!q)
+		return IRM_ECACHE;
+	int rc = sqlite3_step(q);
+	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? IRM_OK : sql_error(s, e, "reading the feed's end");
+}
+
+bool store_cursor_parse(const char *text, struct store_cursor *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!text || !*text)
+		return true;
+	const char *dash = strrchr(text, '-');
+	size_t n = dash ? (size_t)(dash - text) : 0;
+	if (!dash || n == 0 || n >= sizeof out->epoch)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f')))
+			return false;
+	const char *p = dash + 1;
+	if (!*p || strlen(p) > 18)
+		return false;
+	int64_t v = 0;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	memcpy(out->epoch, text, n);
+	out->epoch[n] = '\0';
+	out->seq = v;
+	return true;
+}
+
+enum irm_status store_cursor_check(struct store *s, const struct store_cursor *c,
+				   const char **reason, struct irm_err *e)
+{
+	*reason = NULL;
+	if (!c->epoch[0])
+		return IRM_OK;  /* from the beginning */
+	if (strcmp(c->epoch, s->epoch) != 0) {
+		*reason = "epoch";  /* the store was replaced */
+		return IRM_OK;
+	}
+	int64_t last;
+	enum irm_status st = store_last_seq(s, &last, e);
+	if (st != IRM_OK)
+		return st;
+	if (c->seq > last) {
+		*reason = "ahead";  /* the store went back: restored from a backup */
+		return IRM_OK;
+	}
+	if (c->seq < meta_int(s, "purged_seq", 0, e))
+		*reason = "expired";  /* tombstones it has not seen are gone */
+	return IRM_OK;
+}
+
+/* The scope's keys as a JSON array, for json_each(). */
+static char *keys_json(const char *const *keys, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(keys[i]));
+	return dump(a);
+}
+
+enum irm_status store_changes(struct store *s, const char *const *keys, size_t n_keys,
+			      int64_t after, size_t limit, bool kiosk, struct jsonw *w,
+			      int64_t *next, size_t *n, bool *more, struct irm_err *e)
+{
+	char *list = n_keys > 1 ? keys_json(keys, n_keys) : NULL;
+	sqlite3_stmt *q = stmt(s, n_keys > 1 ? Q_PAGE_MANY : Q_PAGE_ONE, e);
+	sqlite3_stmt *in_scope = n_keys > 1 ? stmt(s, Q_IN_SCOPE_MANY, e) : NULL;
+	struct engine_set seen = { 0 };
+	enum irm_status st = IRM_OK;
+	size_t rows = 0;
+	int rc;
+
+	*n = 0;
+	*more = false;
+	*next = after;
+	if (!q || (n_keys > 1 && !in_scope)) {
+		free(list);
+		return IRM_ECACHE;
+	}
+	bool txn = false;
+	if (sqlite3_get_autocommit(s->db)) {
+		txn = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	}
+	if (n_keys > 1)
+		sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
+	else
+		bind_str(q, 1, keys[0]);
+	sqlite3_bind_int64(q, 2, after);
+	sqlite3_bind_int64(q, 3, (sqlite3_int64)limit + 1);
+	sqlite3_bind_int(q, 4, kiosk);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (rows == limit) {
+			*more = true;
+			break;
+		}
+		rows++;
+		int64_t seq = sqlite3_column_int64(q, 0);
+		const char *kind = (const char *)sqlite3_column_text(q, 1);
+		const char *id = (const char *)sqlite3_column_text(q, 2);
+		const char *op = (const char *)sqlite3_column_text(q, 3);
+		*next = seq;
+		if (n_keys > 1) {
+			/* Under several keys a row may come more than once; and an
+			 * eviction from one key is none while another still holds it. */
+			char both[600];
+			snprintf(both, sizeof both, "%s\x1f%s", kind, id);
+			size_t before = seen.n;
+			engine_set_add(&seen, both);
+			if (seen.n == before)
+				continue;
+			if (strcmp(op, "evict") == 0) {
+				sqlite3_reset(in_scope);
+				bind_str(in_scope, 1, kind);
+				bind_str(in_scope, 2, id);
+				sqlite3_bind_text(in_scope, 3, list, -1, SQLITE_STATIC);
+				int r2 = sqlite3_step(in_scope);
+				sqlite3_reset(in_scope);
+				if (r2 == SQLITE_ROW)
+					continue;
+			}
+		}
+		jsonw_object(w);
+		jsonw_key(w, "seq");
+		jsonw_int(w, seq);
+		jsonw_key(w, "kind");
+		jsonw_str(w, kind);
+		jsonw_key(w, "op");
+		jsonw_str(w, op);
+		jsonw_key(w, "id");
+		jsonw_str(w, id);
+		jsonw_key(w, "version");
+		jsonw_int(w, sqlite3_column_int64(q, 4));
+		jsonw_key(w, "data");
+		const char *data = (const char *)sqlite3_column_text(q, 5);
+		if (data)
+			jsonw_raw(w, data, (size_t)sqlite3_column_bytes(q, 5));
+		else
+			jsonw_null(w);
+		jsonw_end(w);
+		(*n)++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		st = sql_error(s, e, "reading the feed");
+	sqlite3_reset(q);
+	if (txn)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	engine_set_free(&seen);
+	free(list);
+	return st;
+}
+
+enum irm_status store_in_key(struct store *s, const char *kind, const char *id, const char *key,
+			     bool *in, struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_IN_KEY, e);
+	if (!q)
+		return IRM_ECACHE;
+	bind_str(q, 1, kind);
+	bind_str(q, 2, id);
+	bind_str(q, 3, key);
+	int rc = sqlite3_step(q);
+	*in = rc == SQLITE_ROW;
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? IRM_OK : sql_error(s, e, "reading a scope");
+}
+
+/* --- actions ----------------------------------------------------------------- */
+
+enum irm_status store_action_get(struct store *s, const char *console_id, int64_t seq,
+				 char **result, struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_ACTION_GET, e);
+	*result = NULL;
+	if (!q)
+		return IRM_ECACHE;
+	bind_str(q, 1, console_id);
+	sqlite3_bind_int64(q, 2, seq);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*result = xstrdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? IRM_OK
+						     : sql_error(s, e, "reading the actions log");
+}
+
+enum irm_status store_action_put(struct store *s, const char *console_id, int64_t seq,
+				 const char *kind, const char *result, int64_t now,
+				 struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_ACTION_PUT, e);
+	if (!q)
+		return IRM_ECACHE;
+	bind_str(q, 1, console_id);
+	sqlite3_bind_int64(q, 2, seq);
+	bind_str(q, 3, kind);
+	bind_str(q, 4, result);
+	sqlite3_bind_int64(q, 5, now);
+	return step_done(s, q, "writing the actions log", e);
+}
+
+enum irm_status store_greet(struct store *s, const char *segment_id, const char *customer_id,
+			    const char *who, int64_t now, bool *added, struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_GREET_SEGMENT, e);
+	*added = false;
+	if (!q)
+		return IRM_ECACHE;
+	bind_str(q, 1, segment_id);
+	bind_str(q, 2, customer_id);
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc == SQLITE_DONE)
+		return err_set(e, IRM_ENOTFOUND, "no passenger '%s' on a leg '%s'", customer_id,
+			       segment_id);
+	if (rc != SQLITE_ROW)
+		return sql_error(s, e, "finding a passenger");
+	if (!(q = stmt(s, Q_GREET_PUT, e)))
+		return IRM_ECACHE;
+	bind_str(q, 1, segment_id);
+	bind_str(q, 2, customer_id);
+	bind_str(q, 3, who);
+	sqlite3_bind_int64(q, 4, now);
+	enum irm_status st = step_done(s, q, "recording a greeting", e);
+	*added = st == IRM_OK && sqlite3_changes(s->db) > 0;
+	return st;
+}

@@ -1,0 +1,117 @@
+/* store.h — irm-central's store: the customers, trips and alerts (a cache
+ * in CACHE_CENTRAL mode, written by the same data/ code as the console's),
+ * and beside them in the same SQLite file the changes feed, the documents
+ * it serves and the log of the consoles' actions.
+ *
+ * How a change reaches the feed: triggers on the cache's tables note each
+ * row written in central_touched; store_publish(), in the writer's
+ * transaction, turns each touched row into its document (the JSON of the
+ * contract), compares it with the one stored, and when it differs gives it
+ * a new version and a new feed entry under every scope key it belongs to:
+ *
+ *   "*"       every row (scope all)
+ *   "c:ID"    a customer's profile, trips, alerts, notes (customers:ID,…)
+ *   "s:DEN"   trips with a leg leaving DEN inside the station window, their
+ *             members, the alerts on those legs (station:DEN)
+ *
+ * A row that leaves a key gets an `evict` entry there; a row deleted, a
+ * `delete` entry under each key. Each (key, row) has one entry, the
+ * latest, so a feed never holds more entries than rows per key and old
+ * changes are compacted away. The version of a document is the feed
+ * sequence number it was published at: it only grows.
+ *
+ * A store handle is one SQLite connection: one per thread. */
+#ifndef IRM_SERVER_STORE_H
+#define IRM_SERVER_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cache.h"
+#include "jsonw.h"
+#include "rules.h"
+#include "status.h"
+
+struct store;
+
+/* How long a row stays in a station's scope around its departure, and how
+ * long tombstones (delete and evict entries) are kept. */
+struct store_opts {
+	int64_t station_past;       /* seconds before now: 24 h */
+	int64_t station_ahead;      /* seconds after now: 72 h */
+	int64_t tombstone_ttl;      /* seconds: 30 days */
+};
+
+void store_opts_default(struct store_opts *o);
+
+/* Open (CACHE_CREATE to make a new file; CACHE_BULK for a bulk load of a
+ * new one) and bring the store's own tables up to date. */
+enum irm_status store_open(const char *path, unsigned flags, const struct store_opts *o,
+			   struct store **out, struct irm_err *e);
+void store_close(struct store **s);
+struct cache *store_cache(struct store *s);
+/* The store's epoch: made once when the store is created. */
+const char *store_epoch(struct store *s);
+
+/* The keys a publish wrote to, for waking the long-polls that wait on
+ * them. */
+struct store_keys {
+	char **v;
+	size_t n, cap;
+	bool all;                   /* more than fit: wake everyone */
+};
+void store_keys_free(struct store_keys *k);
+bool store_keys_match(const struct store_keys *k, const char *const *keys, size_t n);
+
+/* Publish every touched row (inside the caller's transaction). `woken`
+ * may be NULL. */
+enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *woken,
+			      struct irm_err *e);
+/* Rows whose legs entered or left a station's window since the last
+ * sweep, and tombstones past their time: its own transaction. */
+enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *woken,
+			    struct irm_err *e);
+
+/* The highest sequence number of the feed (0 when empty). */
+enum irm_status store_last_seq(struct store *s, int64_t *seq, struct irm_err *e);
+
+/* A cursor: the epoch it was given under and the sequence number it stands
+ * at. Written "EPOCH-SEQ"; "" is the beginning. */
+struct store_cursor {
+	char epoch[40];
+	int64_t seq;
+};
+bool store_cursor_parse(const char *text, struct store_cursor *out);
+/* Why a cursor cannot be served; NULL when it can. */
+enum irm_status store_cursor_check(struct store *s, const struct store_cursor *c,
+				   const char **refetch_reason, struct irm_err *e);
+
+/* One page of changes after `after` for the scope's keys (one key, or a
+ * customers list), written into w as the elements of the "changes" array.
+ * `kiosk` serves the kiosk's view of customers (no email, phone or birth
+ * date). Sets *next to the sequence number to continue from, *n to the
+ * entries written, *more when there are more. */
+enum irm_status store_changes(struct store *s, const char *const *keys, size_t n_keys,
+			      int64_t after, size_t limit, bool kiosk, struct jsonw *w,
+			      int64_t *next, size_t *n, bool *more, struct irm_err *e);
+
+/* Whether a row is in a scope key now (kiosk reads of a customer). */
+enum irm_status store_in_key(struct store *s, const char *kind, const char *id, const char *key,
+			     bool *in, struct irm_err *e);
+
+/* The actions log: the stored result of (console, seq), as JSON text
+ * (malloc'd) or NULL when there is none; and recording one. */
+enum irm_status store_action_get(struct store *s, const char *console_id, int64_t seq,
+				 char **result, struct irm_err *e);
+enum irm_status store_action_put(struct store *s, const char *console_id, int64_t seq,
+				 const char *kind, const char *result, int64_t now,
+				 struct irm_err *e);
+
+/* A passenger greeted at the gate (a kiosk's passenger.greeted); the
+ * segment must be known and carry the customer. *added false when this
+ * greeting was recorded already. */
+enum irm_status store_greet(struct store *s, const char *segment_id, const char *customer_id,
+			    const char *who, int64_t now, bool *added, struct irm_err *e);
+
+#endif
