@@ -730,12 +730,31 @@ static enum irm_status parse_status(const struct ctx *c, const json_t *d, struct
 	return time_field(c, d, "at", false, &ss->at, &ss->has_at);
 }
 
+/* --- delete --------------------------------------------------------------- */
+
+static enum irm_status parse_delete(const struct ctx *c, const json_t *d, struct record_delete *del)
+{
+	char q[QUOTE_SIZE];
+	const char *s;
+	size_t len;
+
+	TRY(get_string(c, d, "kind", true, &s, &len));
+	if (strcmp(s, "customer") == 0)
+		del->of = RECORD_CUSTOMER;
+	else if (strcmp(s, "trip") == 0)
+		del->of = RECORD_TRIP;
+	else
+		return fail(c, "kind", "a customer or a trip can be deleted, not '%s'", quote(s, q));
+	return id_field(c, d, "id", true, &del->id);
+}
+
 /* --- entry points -------------------------------------------------------- */
 
 static const char *const kind_names[] = {
 	[RECORD_CUSTOMER] = "customer",
 	[RECORD_TRIP] = "trip",
 	[RECORD_SEGMENT_STATUS] = "segment_status",
+	[RECORD_DELETE] = "delete",
 };
 
 const char *record_kind_name(enum record_kind k)
@@ -779,6 +798,8 @@ enum irm_status record_from_json(const json_t *obj, struct arena *a, struct reco
 		return parse_trip(&c, data, &rec->u.trip);
 	case RECORD_SEGMENT_STATUS:
 		return parse_status(&c, data, &rec->u.status);
+	case RECORD_DELETE:
+		return parse_delete(&c, data, &rec->u.del);
 	}
 	return err_set(e, IRM_EINPUT, "kind: unknown record kind");
 }
@@ -1000,6 +1021,9 @@ json_t *record_json(const struct record *r)
 		return record_wrap(kind, record_trip_json(&r->u.trip));
 	case RECORD_SEGMENT_STATUS:
 		return record_wrap(kind, record_status_json(&r->u.status));
+	case RECORD_DELETE:
+		return record_wrap(kind, json_pack("{s:s, s:s}", "kind", record_kind_name(r->u.del.of),
+						   "id", r->u.del.id));
 	}
 	return NULL;
 }

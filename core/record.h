@@ -19,7 +19,15 @@
 #include "model.h"
 #include "status.h"
 
-enum record_kind { RECORD_CUSTOMER, RECORD_TRIP, RECORD_SEGMENT_STATUS };
+enum record_kind { RECORD_CUSTOMER, RECORD_TRIP, RECORD_SEGMENT_STATUS, RECORD_DELETE };
+
+/* {"kind":"delete","data":{"kind":"customer"|"trip","id":…}}: the row is
+ * gone from the source (a booking purged, a customer erased), with
+ * everything that hangs from it. */
+struct record_delete {
+	enum record_kind of;        /* RECORD_CUSTOMER or RECORD_TRIP */
+	const char *id;
+};
 
 struct record {
 	enum record_kind kind;
@@ -27,6 +35,7 @@ struct record {
 		struct customer customer;
 		struct trip trip;
 		struct segment_status status;
+		struct record_delete del;
 	} u;
 };
 
@@ -55,7 +64,7 @@ json_t *record_segment_json(const struct segment *s);
 json_t *record_status_json(const struct segment_status *s);
 /* The whole record, {"kind":…,"data":…}; a new reference. */
 json_t *record_json(const struct record *r);
-/* "customer", "trip", "segment_status". */
+/* "customer", "trip", "segment_status", "delete". */
 const char *record_kind_name(enum record_kind k);
 /* {"kind":KIND,"data":DATA}, stealing data. */
 json_t *record_wrap(const char *kind, json_t *data);

@@ -44,6 +44,12 @@ enum irm_status import_put(struct cache *c, const struct record *r,
 		if (s == IRM_OK && *o == PUT_UPDATED)
 			s = records_segment_members(c, r->u.status.segment_id, touched, e);
 		return s;
+	case RECORD_DELETE:
+		/* A trip's members lose the projections on its legs. */
+		if (r->u.del.of == RECORD_TRIP &&
+		    (s = records_trip_members(c, r->u.del.id, touched, e)) != IRM_OK)
+			return s;
+		return records_delete(c, &r->u.del, o, e);
 	}
 	return err_set(e, IRM_EINPUT, "kind: unknown record kind");
 }

@@ -56,6 +56,9 @@ void search_state_free(struct search_state **st);
 enum irm_status search_tokenize(struct cache *c, const char *text,
 				void (*fn)(void *ctx, const char *tok, int len), void *ctx,
 				struct irm_err *e);
+/* A customer's name out of the full-text index (a deletion). */
+enum irm_status search_unindex_name(struct cache *c, long long rowid, const char *old_name,
+				    struct irm_err *e);
 /* Keep the name index (full-text and typo terms) in step with customers. */
 enum irm_status search_index_name(struct cache *c, long long rowid, const char *old_name,
 				  const char *new_name, struct irm_err *e);

@@ -627,6 +627,83 @@ enum irm_status records_put_segment_status(struct cache *c, const struct segment
 	return sign && counts ? credit_flown(c, trip, sign, miles, dep, e) : IRM_OK;
 }
 
+/* --- deletions ----------------------------------------------------------- */
+
+static const char SQL_TRIP_DELETE[] = "DELETE FROM trips WHERE rid = ?1";
+static const char SQL_CUSTOMER_DELETE[] = "DELETE FROM customers WHERE rid = ?1";
+static const char SQL_CUSTOMER_ALERTS_DELETE[] = "DELETE FROM alerts WHERE customer_id = ?1";
+static const char SQL_CUSTOMER_NOTES_DELETE[] = "DELETE FROM notes WHERE customer_id = ?1";
+
+static enum irm_status delete_trip(struct cache *c, const char *id, enum put_outcome *out,
+				   struct irm_err *e)
+{
+	sqlite3_stmt *st = cache_stmt(c, SQL_TRIP_GET, e);
+	if (!st)
+		return IRM_ECACHE;
+	cache_bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	long long rid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return cache_sql_error(c, e, "reading a trip");
+	*out = rc == SQLITE_ROW ? PUT_UPDATED : PUT_UNCHANGED;
+	if (rc != SQLITE_ROW)
+		return IRM_OK;
+	if (!(st = cache_stmt(c, SQL_TRIP_DELETE, e)))
+		return IRM_ECACHE;
+	sqlite3_bind_int64(st, 1, rid);  /* its passengers, legs, seats, stays go with it */
+	return step_done(c, st, "deleting a trip", e);
+}
+
+static enum irm_status delete_customer(struct cache *c, const char *id, enum put_outcome *out,
+				       struct irm_err *e)
+{
+	sqlite3_stmt *st = cache_stmt(c, SQL_CUSTOMER_GET, e);
+	if (!st)
+		return IRM_ECACHE;
+	cache_bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	long long rid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	char *name = rc == SQLITE_ROW ? xstrdup((const char *)sqlite3_column_text(st, 3)) : NULL;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return cache_sql_error(c, e, "reading a customer");
+	*out = rc == SQLITE_ROW ? PUT_UPDATED : PUT_UNCHANGED;
+	if (rc != SQLITE_ROW)
+		return IRM_OK;
+	enum irm_status s = search_unindex_name(c, rid, name, e);
+	free(name);
+	if (s == IRM_OK && (st = cache_stmt(c, SQL_CUSTOMER_DELETE, e))) {
+		sqlite3_bind_int64(st, 1, rid);
+		s = step_done(c, st, "deleting a customer", e);
+	} else if (s == IRM_OK) {
+		s = IRM_ECACHE;
+	}
+	/* What was kept about them goes too: their alerts (with their
+	 * histories) and the notes people wrote. */
+	const char *const rest[] = { SQL_CUSTOMER_ALERTS_DELETE, SQL_CUSTOMER_NOTES_DELETE };
+	for (size_t i = 0; i < 2 && s == IRM_OK; i++) {
+		if (!(st = cache_stmt(c, rest[i], e)))
+			return IRM_ECACHE;
+		cache_bind_text(st, 1, id);
+		s = step_done(c, st, "deleting what was kept about a customer", e);
+	}
+	return s;
+}
+
+enum irm_status records_delete(struct cache *c, const struct record_delete *d,
+			       enum put_outcome *out, struct irm_err *e)
+{
+	enum put_outcome local;
+	if (!out)
+		out = &local;
+	if (d->of == RECORD_TRIP)
+		return delete_trip(c, d->id, out, e);
+	if (d->of == RECORD_CUSTOMER)
+		return delete_customer(c, d->id, out, e);
+	return err_set(e, IRM_EINPUT, "data.kind: a customer or a trip can be deleted");
+}
+
 /* --- who a change touches ------------------------------------------------- */
 
 static const char SQL_TRIP_MEMBERS[] =

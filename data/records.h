@@ -10,6 +10,7 @@
 #include "cache.h"
 #include "engine.h"
 #include "model.h"
+#include "record.h"
 #include "rules.h"
 
 enum put_outcome { PUT_ADDED, PUT_UPDATED, PUT_UNCHANGED, PUT_STALE };
@@ -26,6 +27,12 @@ enum irm_status records_put_segment_status(struct cache *c, const struct segment
 					   const struct rules *rules, enum put_outcome *out,
 					   struct irm_err *e);
 
+/* A deletion: a trip with its passengers, legs, seats and stays; a
+ * customer with their alerts (and histories), notes and place in the name
+ * index (trips that name them keep their ids). Deleting what is not there
+ * is PUT_UNCHANGED; a deletion is PUT_UPDATED. */
+enum irm_status records_delete(struct cache *c, const struct record_delete *d,
+			       enum put_outcome *out, struct irm_err *e);
 /* The members on a trip (by trip id), or on the trip holding a segment (by
  * segment id), added to `set`: whose alerts a change may move. */
 enum irm_status records_trip_members(struct cache *c, const char *trip_id,

@@ -192,21 +192,27 @@ static enum irm_status add_term(struct cache *c, const char *term, struct irm_er
 	return IRM_OK;
 }
 
+enum irm_status search_unindex_name(struct cache *c, long long rowid, const char *old_name,
+				    struct irm_err *e)
+{
+	sqlite3_stmt *st = cache_stmt(c, SQL_FTS_DELETE, e);
+	if (!st)
+		return IRM_ECACHE;
+	sqlite3_bind_int64(st, 1, rowid);
+	sqlite3_bind_text(st, 2, old_name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IRM_OK : cache_sql_error(c, e, "updating the name index");
+}
+
 enum irm_status search_index_name(struct cache *c, long long rowid, const char *old_name,
 				  const char *new_name, struct irm_err *e)
 {
 	sqlite3_stmt *st;
 	enum irm_status s;
 
-	if (old_name) {
-		if (!(st = cache_stmt(c, SQL_FTS_DELETE, e)))
-			return IRM_ECACHE;
-		sqlite3_bind_int64(st, 1, rowid);
-		sqlite3_bind_text(st, 2, old_name, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return cache_sql_error(c, e, "updating the name index");
-		sqlite3_reset(st);
-	}
+	if (old_name && (s = search_unindex_name(c, rowid, old_name, e)) != IRM_OK)
+		return s;
 	if (!(st = cache_stmt(c, SQL_FTS_INSERT, e)))
 		return IRM_ECACHE;
 	sqlite3_bind_int64(st, 1, rowid);

@@ -328,10 +328,15 @@ static enum irm_status commit_publish(struct request *r, struct store *st, int64
 	enum irm_status s = store_publish(st, now, &woken, e);
 	if (s == IRM_OK)
 		s = cache_commit(store_cache(st), e);
-	if (s != IRM_OK)
+	if (s != IRM_OK) {
 		cache_rollback(store_cache(st));
-	else if (woken.n || woken.all)
-		server_wake(r->srv, &woken);
+	} else {
+		int64_t end;
+		if (store_last_seq(st, &end, e) == IRM_OK)
+			server_note_seq(r->srv, end);
+		if (woken.n || woken.all)
+			server_wake(r->srv, &woken);
+	}
 	store_keys_free(&woken);
 	return s;
 }

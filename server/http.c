@@ -153,6 +153,13 @@ void server_wake(struct server *s, const struct store_keys *keys)
 	pthread_mutex_unlock(&s->lock);
 }
 
+void server_note_seq(struct server *s, int64_t seq)
+{
+	long long was = atomic_load(&s->known_seq);
+	while (seq > was && !atomic_compare_exchange_weak(&s->known_seq, &was, seq))
+		;
+}
+
 uint64_t server_generation(struct server *s)
 {
 	pthread_mutex_lock(&s->lock);
@@ -455,7 +462,7 @@ static void *tick(void *cls)
 	struct server *s = cls;
 	struct irm_err e = { 0 };
 	struct store *st = NULL;
-	int64_t seen = -1, last_sweep = 0;
+	int64_t last_sweep = 0;
 
 	if (store_open(s->o.db_path, 0, &s->o.store, &st, &e) != IRM_OK) {
 		fprintf(stderr, "irm-central: ticker: %s\n", e.msg);
@@ -468,14 +475,13 @@ static void *tick(void *cls)
 		wake_locked(s, NULL, now);
 		pthread_mutex_unlock(&s->lock);
 
-		/* Another process (irm-central load) may have written: wake all. */
+		/* Another process (irm-central load) wrote: its keys are not
+		 * known here, so every long-poll looks again. */
 		int64_t last;
-		if (store_last_seq(st, &last, &e) == IRM_OK) {
-			if (seen >= 0 && last != seen) {
-				struct store_keys all = { .all = true };
-				server_wake(s, &all);
-			}
-			seen = last;
+		if (store_last_seq(st, &last, &e) == IRM_OK && last > atomic_load(&s->known_seq)) {
+			struct store_keys all = { .all = true };
+			server_note_seq(s, last);
+			server_wake(s, &all);
 		}
 		if (now - last_sweep >= 60000) {
 			struct store_keys woken = { 0 };
@@ -613,6 +619,9 @@ int server_run(const struct server_opts *o)
 	store_keys_free(&none);
 	char epoch[40];
 	snprintf(epoch, sizeof epoch, "%s", store_epoch(st));
+	int64_t end = 0;
+	if (store_last_seq(st, &end, &e) == IRM_OK)
+		server_note_seq(s, end);
 	store_close(&st);
 
 	/* Signals are taken by this thread alone, with sigwait. */

@@ -47,6 +47,8 @@ struct server {
 	struct faults *faults;
 	atomic_long in_flight;
 	atomic_bool stopping;
+	atomic_llong known_seq;     /* the feed's end after our own last publish:
+				     * beyond it, another process wrote */
 
 	pthread_mutex_t lock;       /* guards what follows */
 	struct waiter *waiters;     /* parked long-polls */
@@ -107,6 +109,8 @@ extern const size_t api_n_routes;
 struct store *server_store(struct server *s, struct irm_err *e);
 /* After a commit: wake the long-polls waiting on any of these keys. */
 void server_wake(struct server *s, const struct store_keys *keys);
+/* After our own commit: the feed's end as it now is. */
+void server_note_seq(struct server *s, int64_t seq);
 uint64_t server_generation(struct server *s);
 int64_t server_mono_ms(void);
 

@@ -7,6 +7,8 @@
 #include "clock.h"
 #include "context.h"
 #include "import.h"
+#include "notes.h"
+#include "search.h"
 #include "rules.h"
 
 static char *dir;
@@ -398,6 +400,60 @@ static void test_trip_update_replaces_parts(void **state)
 	assert_int_equal(query_ll("SELECT count(*) FROM trips WHERE pnr = 'K7Q2ZX'"), 1);
 }
 
+/* A trip purged at the source goes with its legs and passengers; the
+ * projection on its leg is withdrawn. Deleting it again changes nothing. */
+static void test_delete_trip(void **state)
+{
+	struct irm_err e = { 0 };
+	struct import_stats st;
+	(void)state;
+	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
+	const char *ms = "SELECT state = 'projected' FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'";
+	assert_int_equal(query_ll(ms), 1);
+	const char *del = "{\"kind\":\"delete\",\"data\":{\"kind\":\"trip\",\"id\":\"T1\"}}\n";
+	assert_int_equal(import_text(del, &st, &e), IRM_OK);
+	assert_int_equal(st.updated, 1);
+	assert_int_equal(query_ll("SELECT count(*) FROM trips"), 0);
+	assert_int_equal(query_ll("SELECT count(*) FROM segments"), 0);
+	assert_int_equal(query_ll("SELECT count(*) FROM passengers"), 0);
+	assert_int_equal(query_ll("SELECT state = 'withdrawn' FROM alerts"
+				  " WHERE id = 'A-C1-lifetime_miles-1000000'"), 1);
+	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE state = 'projected'"), 0);
+	assert_int_equal(query_ll("SELECT count(*) FROM customers"), 1);
+	assert_int_equal(import_text(del, &st, &e), IRM_OK);
+	assert_int_equal(st.unchanged, 1);
+}
+
+/* A customer erased: their profile, alerts with histories, notes and name
+ * in the index go; search no longer finds them. */
+static void test_delete_customer(void **state)
+{
+	struct irm_err e = { 0 };
+	struct import_stats st;
+	struct cache *c;
+	(void)state;
+	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
+	assert_int_equal(cache_open(db_path, 0, &c, &e), IRM_OK);
+	assert_int_equal(notes_add(c, "C1", "ana", "prefers the window", 1795338000, NULL, &e), IRM_OK);
+	cache_close(&c);
+	const char *del = "{\"kind\":\"delete\",\"data\":{\"kind\":\"customer\",\"id\":\"C1\"}}\n";
+	assert_int_equal(import_text(del, &st, &e), IRM_OK);
+	assert_int_equal(query_ll("SELECT count(*) FROM customers"), 0);
+	assert_int_equal(query_ll("SELECT count(*) FROM alerts"), 0);
+	assert_int_equal(query_ll("SELECT count(*) FROM alert_history"), 0);
+	assert_int_equal(query_ll("SELECT count(*) FROM notes"), 0);
+	assert_int_equal(cache_open(db_path, 0, &c, &e), IRM_OK);
+	struct search_result r;
+	assert_int_equal(search_run(c, "Müller", 10, &r, &e), IRM_OK);
+	assert_int_equal(r.n, 0);
+	search_result_free(&r);
+	cache_close(&c);
+	/* What can be deleted, said plainly. */
+	const char *bad = "{\"kind\":\"delete\",\"data\":{\"kind\":\"alert\",\"id\":\"A1\"}}\n";
+	assert_int_equal(import_text(bad, &st, &e), IRM_EINPUT);
+	assert_non_null(strstr(e.msg, "a customer or a trip can be deleted"));
+}
+
 static void test_huge_line_refused(void **state)
 {
 	struct import_stats st;
@@ -442,6 +498,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cancelled_leg_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_segment_of_another_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trip_update_replaces_parts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_customer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_line_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blank_lines_and_crlf, setup, teardown),
 	};

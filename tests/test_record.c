@@ -212,6 +212,10 @@ static void assert_record_eq(const struct record *a, const struct record *b)
 		assert_int_equal(a->u.status.has_at, b->u.status.has_at);
 		assert_true(time_eq(a->u.status.at, b->u.status.at));
 		break;
+	case RECORD_DELETE:
+		assert_int_equal(a->u.del.of, b->u.del.of);
+		assert_true(str_eq(a->u.del.id, b->u.del.id));
+		break;
 	}
 }
 
@@ -754,6 +758,26 @@ static void test_segment_status_values(void **state)
 		  "segment_id: expected a string, got array");
 }
 
+static void test_delete_values(void **state)
+{
+	struct record r;
+	struct irm_err e = { 0 };
+	const char *ok = q2j("{'kind':'delete','data':{'kind':'trip','id':'T9'}}");
+	(void)state;
+	assert_int_equal(record_parse(ok, strlen(ok), &arena, &r, &e), IRM_OK);
+	assert_int_equal(r.kind, RECORD_DELETE);
+	assert_int_equal(r.u.del.of, RECORD_TRIP);
+	assert_string_equal(r.u.del.id, "T9");
+	json_t *back = record_json(&r);
+	char *text = json_dumps(back, JSON_COMPACT);
+	assert_string_equal(text, "{\"kind\":\"delete\",\"data\":{\"kind\":\"trip\",\"id\":\"T9\"}}");
+	free(text);
+	json_decref(back);
+	parse_bad(q2j("{'kind':'delete','data':{'kind':'segment','id':'S1'}}"),
+		  "kind: a customer or a trip can be deleted, not 'segment'");
+	parse_bad(q2j("{'kind':'delete','data':{'kind':'customer'}}"), "id: missing");
+}
+
 static void test_from_json_direct(void **state)
 {
 	struct record r;
@@ -787,6 +811,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_spec_customer, teardown),
 		cmocka_unit_test_teardown(test_spec_trip, teardown),
 		cmocka_unit_test_teardown(test_spec_status, teardown),
+		cmocka_unit_test_teardown(test_delete_values, teardown),
 		cmocka_unit_test_teardown(test_defaults_and_normalising, teardown),
 		cmocka_unit_test_teardown(test_round_trip, teardown),
 		cmocka_unit_test_teardown(test_envelope, teardown),
