@@ -67,6 +67,9 @@ $(O)/libirmcore.a: $(CORE_OBJ)
 $(O)/libirmdata.a: $(DATA_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(O)/libirmserver.a: $(filter-out $(O)/server/main.o,$(SERVER_OBJ))
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 LIBS := $(O)/libirmdata.a $(O)/libirmcore.a
 
 $(IRM): $(TUI_OBJ) $(LIBS)
@@ -74,15 +77,16 @@ $(IRM): $(TUI_OBJ) $(LIBS)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TUI_OBJ) $(LIBS) $(PKG_LIBS) $(LDLIBS)
 
 # irm-central: the reference central API (server/), on core/ and data/.
-$(CENTRAL): $(SERVER_OBJ) $(LIBS)
+$(CENTRAL): $(O)/server/main.o $(O)/libirmserver.a $(LIBS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SERVER_OBJ) $(LIBS) $(PKG_LIBS) $(LDLIBS) -lpthread
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(O)/server/main.o $(O)/libirmserver.a $(LIBS) \
+		$(PKG_LIBS) $(LDLIBS) -lpthread
 
-$(O)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIBS)
+$(O)/tests/%: tests/%.c $(wildcard tests/*.h) $(O)/libirmserver.a $(LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(LIBS) $(PKG_LIBS) $(TEST_LIBS) $(LDLIBS)
+		$(O)/libirmserver.a $(LIBS) $(PKG_LIBS) $(TEST_LIBS) $(LDLIBS) -lpthread
 
 $(O)/bench/bench: bench/bench.c $(O)/bench/pty.o $(LIBS)
 	@mkdir -p $(dir $@)

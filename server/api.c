@@ -223,7 +223,7 @@ static void api_changes(struct request *r, struct reply *out)
 	if (!st)
 		return;
 	const char *why;
-	if (store_cursor_check(st, &cur, &why, &e) != IRM_OK) {
+	if (store_cursor_check(st, &cur, (const char *const *)r->keys, r->n_keys, &why, &e) != IRM_OK) {
 		store_failed(out, &e);
 		return;
 	}

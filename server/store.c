@@ -65,6 +65,9 @@ static const char SCHEMA[] =
 	"CREATE UNIQUE INDEX IF NOT EXISTS central_feed_row ON central_feed(kind, id, key);"
 	"CREATE INDEX IF NOT EXISTS central_feed_key ON central_feed(key, seq);"
 	"CREATE INDEX IF NOT EXISTS central_feed_tomb ON central_feed(at_utc) WHERE op != 'upsert';"
+	/* per scope key, the newest tombstone purged: an older cursor missed it */
+	"CREATE TABLE IF NOT EXISTS central_purged("
+	"  key TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS central_actions("
 	"  console_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
 	"  result TEXT NOT NULL, at_utc INTEGER NOT NULL,"
@@ -90,7 +93,7 @@ enum {
 	Q_ENTRY_PUT, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
 	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_SCOPE_MANY, Q_IN_KEY, Q_ACTION_GET,
 	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_TOMB_MAX, Q_TOMB_PURGE, Q_DOCS_PURGE, Q_GREET_SEGMENT,
-	Q_GREET_PUT, Q_COUNT
+	Q_GREET_PUT, Q_PURGED_NOTE, Q_PURGED_MAX, Q_COUNT
 };
 
 /* The page of a scope: its entries after a sequence number, with the
@@ -121,7 +124,9 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_NOTE] = "SELECT customer_id, author, body, at_utc FROM notes WHERE id = ?1",
 	[Q_GREETING] = "SELECT segment_id, customer_id, who, at_utc FROM central_greetings"
 		       " WHERE 'G-' || rid = ?1",
-	[Q_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM central_feed",
+	/* the highest number ever given, even when its entry was purged since */
+	[Q_LAST_SEQ] = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'central_feed'),"
+		       " 0)",
 	[Q_PAGE_ONE] = PAGE_SELECT " WHERE f.key = ?1 AND f.seq > ?2 ORDER BY f.seq LIMIT ?3",
 	[Q_PAGE_MANY] = PAGE_SELECT " WHERE f.key IN (SELECT value FROM json_each(?1))"
 			" AND f.seq > ?2 ORDER BY f.seq LIMIT ?3",
@@ -141,6 +146,12 @@ static const char *const SQL[Q_COUNT] = {
 		" UNION SELECT 'trip', t.id FROM segments s JOIN trips t ON t.rid = s.trip"
 		" WHERE s.dep_utc >= ?3 AND s.dep_utc < ?4",
 	[Q_TOMB_MAX] = "SELECT max(seq) FROM central_feed WHERE op != 'upsert' AND at_utc < ?1",
+	[Q_PURGED_NOTE] =
+		"INSERT INTO central_purged(key, seq) SELECT key, max(seq) FROM central_feed"
+		" WHERE op != 'upsert' AND at_utc < ?1 GROUP BY key"
+		" ON CONFLICT(key) DO UPDATE SET seq = max(seq, excluded.seq)",
+	[Q_PURGED_MAX] = "SELECT coalesce(max(seq), 0) FROM central_purged"
+			 " WHERE key IN (SELECT value FROM json_each(?1))",
 	[Q_TOMB_PURGE] = "DELETE FROM central_feed WHERE op != 'upsert' AND at_utc < ?1",
 	[Q_DOCS_PURGE] = "DELETE FROM central_docs WHERE data IS NULL AND NOT EXISTS"
 			 " (SELECT 1 FROM central_feed f WHERE f.kind = central_docs.kind"
@@ -776,30 +787,29 @@ enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *wok
 	if (st == IRM_OK)
 		st = meta_put_int(s, "swept_utc", now > last ? now : last, e);
 
-	/* Tombstones past their time; a cursor from before the newest of them
-	 * may have missed one, and must refetch. */
+	/* Tombstones past their time. A cursor of a scope from before the
+	 * newest purged under one of its keys may have missed it: it must
+	 * refetch (store_cursor_check). */
 	int64_t cutoff = now - s->opts.tombstone_ttl;
-	if (st == IRM_OK && (q = stmt(s, Q_TOMB_MAX, e))) {
+	if (st == IRM_OK && !(q = stmt(s, Q_TOMB_MAX, e)))
+		st = IRM_ECACHE;
+	if (st == IRM_OK) {
 		sqlite3_bind_int64(q, 1, cutoff);
 		int rc = sqlite3_step(q);
 		bool any = rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL;
-		int64_t max = any ? sqlite3_column_int64(q, 0) : 0;
 		sqlite3_reset(q);
 		if (rc != SQLITE_ROW)
 			st = sql_error(s, e, "finding old tombstones");
-		if (st == IRM_OK && any) {
-			int64_t purged = meta_int(s, "purged_seq", 0, e);
-			if (max > purged)
-				st = meta_put_int(s, "purged_seq", max, e);
-			if (st == IRM_OK && (q = stmt(s, Q_TOMB_PURGE, e))) {
-				sqlite3_bind_int64(q, 1, cutoff);
-				st = step_done(s, q, "purging tombstones", e);
+		const int steps[] = { Q_PURGED_NOTE, Q_TOMB_PURGE, Q_DOCS_PURGE };
+		for (size_t i = 0; any && st == IRM_OK && i < 3; i++) {
+			if (!(q = stmt(s, steps[i], e))) {
+				st = IRM_ECACHE;
+				break;
 			}
-			if (st == IRM_OK && (q = stmt(s, Q_DOCS_PURGE, e)))
-				st = step_done(s, q, "purging deleted documents", e);
+			if (steps[i] != Q_DOCS_PURGE)
+				sqlite3_bind_int64(q, 1, cutoff);
+			st = step_done(s, q, "purging tombstones", e);
 		}
-	} else if (st == IRM_OK) {
-		st = IRM_ECACHE;
 	}
 	if (st == IRM_OK)
 		st = cache_commit(s->cache, e);
@@ -848,8 +858,11 @@ bool store_cursor_parse(const char *text, struct store_cursor *out)
 	return true;
 }
 
+static char *keys_json(const char *const *keys, size_t n);
+
 enum irm_status store_cursor_check(struct store *s, const struct store_cursor *c,
-				   const char **reason, struct irm_err *e)
+				   const char *const *keys, size_t n_keys, const char **reason,
+				   struct irm_err *e)
 {
 	*reason = NULL;
 	if (!c->epoch[0])
@@ -866,9 +879,17 @@ enum irm_status store_cursor_check(struct store *s, const struct store_cursor *c
 		*reason = "ahead";  /* the store went back: restored from a backup */
 		return IRM_OK;
 	}
-	if (c->seq < meta_int(s, "purged_seq", 0, e))
+	sqlite3_stmt *q = stmt(s, Q_PURGED_MAX, e);
+	if (!q)
+		return IRM_ECACHE;
+	char *list = keys_json(keys, n_keys);
+	sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW && c->seq < sqlite3_column_int64(q, 0))
 		*reason = "expired";  /* tombstones it has not seen are gone */
-	return IRM_OK;
+	sqlite3_reset(q);
+	free(list);
+	return rc == SQLITE_ROW ? IRM_OK : sql_error(s, e, "reading the purged tombstones");
 }
 
 /* The scope's keys as a JSON array, for json_each(). */

@@ -73,7 +73,7 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
 enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *woken,
 			    struct irm_err *e);
 
-/* The highest sequence number of the feed (0 when empty). */
+/* The highest sequence number the feed ever gave (0 when none). */
 enum irm_status store_last_seq(struct store *s, int64_t *seq, struct irm_err *e);
 
 /* A cursor: the epoch it was given under and the sequence number it stands
@@ -83,8 +83,12 @@ struct store_cursor {
 	int64_t seq;
 };
 bool store_cursor_parse(const char *text, struct store_cursor *out);
-/* Why a cursor cannot be served; NULL when it can. */
+/* Why a cursor of the scope with these keys cannot be served: "epoch"
+ * (another store), "ahead" (past the feed's end: the store went back) or
+ * "expired" (a tombstone under one of the keys it has not seen is purged);
+ * NULL when it can. */
 enum irm_status store_cursor_check(struct store *s, const struct store_cursor *c,
+				   const char *const *keys, size_t n_keys,
 				   const char **refetch_reason, struct irm_err *e);
 
 /* One page of changes after `after` for the scope's keys (one key, or a

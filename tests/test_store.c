@@ -1,0 +1,356 @@
+/* test_store.c — irm-central's store on a real SQLite file: what a write
+ * publishes under which scope keys, versions that only grow, evictions as
+ * legs leave a station's window, deletions as tombstones, tombstones
+ * purged and the cursors that must then refetch. The clock is pinned and
+ * moved by hand, which the HTTP tests cannot do. */
+#include "testutil.h"
+
+#include <jansson.h>
+
+#include "clock.h"
+#include "import.h"
+#include "rules.h"
+#include "store.h"
+
+static char *dir;
+static char db_path[4200];
+static struct rules rules;
+static struct store *st;
+
+#define NOW 1795338000  /* 2026-11-22T09:00:00Z */
+#define DAY 86400
+
+#define CUSTOMER(id, name) \
+	"{\"kind\":\"customer\",\"data\":{\"id\":\"" id "\",\"name\":\"" name "\"," \
+	"\"email\":\"" id "@example.com\",\"phone\":\"+13035550101\",\"birth_date\":\"1961-01-05\"," \
+	"\"lifetime_miles\":998976}}"
+/* A trip departing DEN today; PAX the passengers' JSON. */
+#define TRIP(id, seg, pax) \
+	"{\"kind\":\"trip\",\"data\":{\"id\":\"" id "\",\"passengers\":[" pax "],\"segments\":[{\"id\":\"" \
+	seg "\",\"carrier\":\"UA\",\"flight\":\"1234\",\"origin\":\"DEN\",\"destination\":\"SEA\"," \
+	"\"departure\":\"2026-11-22T08:15:00-07:00\",\"cabin\":\"J\",\"status\":\"booked\"}]}}"
+#define PAX(id) "{\"customer_id\":\"" id "\"}"
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = tmpdir_make();
+	snprintf(db_path, sizeof db_path, "%s/store.db", dir);
+	clock_pin(NOW);
+	rules_default(&rules);
+	struct store_opts o;
+	store_opts_default(&o);
+	o.tombstone_ttl = DAY;
+	struct irm_err e = { 0 };
+	assert_int_equal(store_open(db_path, CACHE_CREATE, &o, &st, &e), IRM_OK);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	store_close(&st);
+	tmpdir_remove(dir);
+	return 0;
+}
+
+/* Lines applied in one transaction with the engine, then published. */
+static void apply(const char *const *lines, size_t n, int64_t now)
+{
+	struct irm_err e = { 0 };
+	struct cache *c = store_cache(st);
+	struct engine_set touched = { 0 };
+	struct arena a = { 0 };
+	struct store_keys woken = { 0 };
+
+	assert_int_equal(cache_begin(c, &e), IRM_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct record r;
+		enum put_outcome o;
+		assert_int_equal(record_parse(lines[i], strlen(lines[i]), &a, &r, &e), IRM_OK);
+		assert_int_equal(import_put(c, &r, &rules, &o, &touched, &e), IRM_OK);
+	}
+	assert_int_equal(engine_run_set(c, &rules, &touched, now, &e), IRM_OK);
+	assert_int_equal(store_publish(st, now, &woken, &e), IRM_OK);
+	assert_int_equal(cache_commit(c, &e), IRM_OK);
+	engine_set_free(&touched);
+	arena_free(&a);
+	store_keys_free(&woken);
+}
+
+/* The page of changes after `after` under the keys, as a JSON array. */
+static json_t *page(const char *const *keys, size_t n_keys, int64_t after, bool kiosk,
+		    int64_t *next)
+{
+	struct jsonw w = { 0 };
+	struct irm_err e = { 0 };
+	size_t n;
+	bool more;
+	int64_t local;
+	jsonw_array(&w);
+	assert_int_equal(store_changes(st, keys, n_keys, after, 10000, kiosk, &w, next ? next : &local,
+				       &n, &more, &e), IRM_OK);
+	jsonw_end(&w);
+	json_t *j = json_loads(w.buf, 0, NULL);
+	jsonw_free(&w);
+	assert_non_null(j);
+	assert_int_equal(json_array_size(j), n);
+	assert_false(more);
+	return j;
+}
+
+/* The change for (kind, id) in a page, or NULL. */
+static json_t *find(json_t *changes, const char *kind, const char *id)
+{
+	size_t i;
+	json_t *c, *found = NULL;
+	json_array_foreach(changes, i, c)
+		if (strcmp(json_string_value(json_object_get(c, "kind")), kind) == 0 &&
+		    strcmp(json_string_value(json_object_get(c, "id")), id) == 0)
+			found = c;  /* the last one wins */
+	return found;
+}
+
+static const char *op_of(json_t *c)
+{
+	return c ? json_string_value(json_object_get(c, "op")) : "(none)";
+}
+
+static void test_publish_scopes(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ana Ito"),
+				TRIP("T1", "S1", PAX("C1")) };
+	(void)state;
+	apply(lines, 3, NOW);
+
+	const char *all[] = { "*" }, *den[] = { "s:DEN" }, *c1[] = { "c:C1" }, *c2[] = { "c:C2" };
+	json_t *p = page(all, 1, 0, false, NULL);
+	assert_non_null(find(p, "customer", "C1"));
+	assert_non_null(find(p, "customer", "C2"));
+	assert_non_null(find(p, "trip", "T1"));
+	assert_non_null(find(p, "alert", "A-C1-lifetime_miles-1000000"));
+	json_decref(p);
+
+	/* C1's scope holds C1's things only. */
+	p = page(c1, 1, 0, false, NULL);
+	assert_non_null(find(p, "trip", "T1"));
+	assert_null(find(p, "customer", "C2"));
+	json_decref(p);
+	p = page(c2, 1, 0, false, NULL);
+	assert_int_equal(json_array_size(p), 1);
+	json_decref(p);
+
+	/* The station: the trip leaving DEN today, its member, the alert on it;
+	 * the kiosk's view of the member has no contact data or birth date. */
+	p = page(den, 1, 0, true, NULL);
+	json_t *cu = find(p, "customer", "C1");
+	assert_non_null(cu);
+	json_t *data = json_object_get(cu, "data");
+	assert_string_equal(json_string_value(json_object_get(data, "name")), "Dale Brewer");
+	assert_null(json_object_get(data, "email"));
+	assert_null(json_object_get(data, "phone"));
+	assert_null(json_object_get(data, "birth_date"));
+	assert_non_null(find(p, "alert", "A-C1-lifetime_miles-1000000"));
+	assert_null(find(p, "customer", "C2"));
+	json_decref(p);
+	p = page(den, 1, 0, false, NULL);
+	data = json_object_get(find(p, "customer", "C1"), "data");
+	assert_string_equal(json_string_value(json_object_get(data, "email")), "C1@example.com");
+	json_decref(p);
+}
+
+static void test_versions_grow_and_nothing_twice(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
+	const char *c1[] = { "c:C1" };
+	int64_t cur;
+	(void)state;
+	apply(lines, 2, NOW);
+	json_t *p = page(c1, 1, 0, false, &cur);
+	json_int_t v1 = json_integer_value(json_object_get(find(p, "trip", "T1"), "version"));
+	json_decref(p);
+
+	/* The same records again publish nothing. */
+	apply(lines, 2, NOW);
+	p = page(c1, 1, cur, false, NULL);
+	assert_int_equal(json_array_size(p), 0);
+	json_decref(p);
+
+	/* The leg flown: the trip, the customer's miles and the alert change. */
+	const char *flown[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+				"\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
+	apply(flown, 1, NOW);
+	p = page(c1, 1, cur, false, NULL);
+	json_t *t = find(p, "trip", "T1");
+	assert_non_null(t);
+	assert_true(json_integer_value(json_object_get(t, "version")) > v1);
+	json_t *al = find(p, "alert", "A-C1-lifetime_miles-1000000");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(al, "data"), "state")),
+			    "pending");
+	json_decref(p);
+}
+
+static void test_window_evicts_and_tombstones_expire(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
+	const char *den[] = { "s:DEN" }, *all[] = { "*" };
+	struct store_keys woken = { 0 };
+	struct irm_err e = { 0 };
+	int64_t cur, all_cur;
+	const char *why;
+	(void)state;
+	apply(lines, 2, NOW);
+	json_decref(page(den, 1, 0, false, &cur));
+	json_decref(page(all, 1, 0, false, &all_cur));
+	const int64_t den_before = cur;
+	assert_int_equal(store_sweep(st, NOW, &woken, &e), IRM_OK);  /* the first sweep marks the time */
+
+	/* Two days on, today's leg has left the station's window (24 h past). */
+	assert_int_equal(store_sweep(st, NOW + 2 * DAY, &woken, &e), IRM_OK);
+	assert_true(woken.all || woken.n > 0);
+	store_keys_free(&woken);
+	json_t *p = page(den, 1, cur, false, &cur);
+	assert_string_equal(op_of(find(p, "trip", "T1")), "evict");
+	assert_string_equal(op_of(find(p, "customer", "C1")), "evict");
+	assert_string_equal(op_of(find(p, "alert", "A-C1-lifetime_miles-1000000")), "evict");
+	json_decref(p);
+	/* Scope all keeps them. */
+	p = page(all, 1, all_cur, false, NULL);
+	assert_null(find(p, "trip", "T1"));
+	json_decref(p);
+
+	/* A station cursor from before the evictions is good while they are
+	 * kept... */
+	struct store_cursor old = { .seq = den_before }, old_all = { .seq = all_cur };
+	snprintf(old.epoch, sizeof old.epoch, "%s", store_epoch(st));
+	snprintf(old_all.epoch, sizeof old_all.epoch, "%s", store_epoch(st));
+	assert_int_equal(store_cursor_check(st, &old, den, 1, &why, &e), IRM_OK);
+	assert_null(why);
+	/* ...and must refetch once they are purged (kept one day here), while
+	 * scope all, which lost nothing, goes on. */
+	assert_int_equal(store_sweep(st, NOW + 4 * DAY, &woken, &e), IRM_OK);
+	store_keys_free(&woken);
+	assert_int_equal(store_cursor_check(st, &old, den, 1, &why, &e), IRM_OK);
+	assert_non_null(why);
+	assert_string_equal(why, "expired");
+	assert_int_equal(store_cursor_check(st, &old_all, all, 1, &why, &e), IRM_OK);
+	assert_null(why);
+	/* The beginning is always good; the end too. */
+	struct store_cursor begin = { 0 }, end = { .seq = cur };
+	snprintf(end.epoch, sizeof end.epoch, "%s", store_epoch(st));
+	assert_int_equal(store_cursor_check(st, &begin, den, 1, &why, &e), IRM_OK);
+	assert_null(why);
+	assert_int_equal(store_cursor_check(st, &end, den, 1, &why, &e), IRM_OK);
+	assert_null(why);
+}
+
+static void test_delete_is_a_tombstone(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
+	const char *all[] = { "*" }, *c1[] = { "c:C1" };
+	int64_t cur;
+	(void)state;
+	apply(lines, 2, NOW);
+	json_decref(page(all, 1, 0, false, &cur));
+	const char *del[] = { "{\"kind\":\"delete\",\"data\":{\"kind\":\"customer\",\"id\":\"C1\"}}" };
+	apply(del, 1, NOW);
+	json_t *p = page(all, 1, cur, false, NULL);
+	json_t *cu = find(p, "customer", "C1");
+	assert_string_equal(op_of(cu), "delete");
+	assert_true(json_is_null(json_object_get(cu, "data")));
+	assert_string_equal(op_of(find(p, "alert", "A-C1-lifetime_miles-1000000")), "delete");
+	assert_null(find(p, "trip", "T1"));  /* the trip stays: it names C1 by id */
+	json_decref(p);
+	p = page(c1, 1, 0, false, NULL);
+	assert_string_equal(op_of(find(p, "customer", "C1")), "delete");
+	assert_string_equal(op_of(find(p, "trip", "T1")), "upsert");
+	json_decref(p);
+}
+
+/* Under several keys a row comes once, and leaving one key is no eviction
+ * while another listed key still holds it. */
+static void test_customers_scope(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ana Ito"),
+				TRIP("T1", "S1", PAX("C1") "," PAX("C2")) };
+	const char *both[] = { "c:C1", "c:C2" }, *c1[] = { "c:C1" };
+	int64_t cur, cur1;
+	(void)state;
+	apply(lines, 3, NOW);
+	json_t *p = page(both, 2, 0, false, &cur);
+	size_t i, trips = 0;
+	json_t *c;
+	json_array_foreach(p, i, c)
+		trips += strcmp(json_string_value(json_object_get(c, "id")), "T1") == 0;
+	assert_int_equal(trips, 1);
+	json_decref(p);
+	json_decref(page(c1, 1, 0, false, &cur1));
+
+	const char *without_c1[] = { TRIP("T1", "S1", PAX("C2")) };
+	apply(without_c1, 1, NOW);
+	p = page(c1, 1, cur1, false, NULL);
+	assert_string_equal(op_of(find(p, "trip", "T1")), "evict");
+	json_decref(p);
+	p = page(both, 2, cur, false, NULL);
+	assert_string_equal(op_of(find(p, "trip", "T1")), "upsert");
+	json_decref(p);
+}
+
+static void test_cursors(void **state)
+{
+	struct store_cursor c;
+	struct irm_err e = { 0 };
+	const char *why, *all[] = { "*" };
+	(void)state;
+	assert_true(store_cursor_parse("", &c));
+	assert_int_equal(c.seq, 0);
+	assert_true(store_cursor_parse("00ff-42", &c));
+	assert_string_equal(c.epoch, "00ff");
+	assert_int_equal(c.seq, 42);
+	assert_false(store_cursor_parse("42", &c));
+	assert_false(store_cursor_parse("zz-42", &c));
+	assert_false(store_cursor_parse("00ff-", &c));
+	assert_false(store_cursor_parse("00ff--1", &c));
+	assert_false(store_cursor_parse("00ff-99999999999999999999", &c));
+
+	assert_true(store_cursor_parse("0123456789abcdef-0", &c));
+	assert_int_equal(store_cursor_check(st, &c, all, 1, &why, &e), IRM_OK);
+	assert_string_equal(why, strcmp(store_epoch(st), "0123456789abcdef") ? "epoch" : "ahead");
+	snprintf(c.epoch, sizeof c.epoch, "%s", store_epoch(st));
+	c.seq = 5;  /* an empty store: nothing has reached 5 */
+	assert_int_equal(store_cursor_check(st, &c, all, 1, &why, &e), IRM_OK);
+	assert_string_equal(why, "ahead");
+}
+
+static void test_actions_log(void **state)
+{
+	struct irm_err e = { 0 };
+	char *got;
+	(void)state;
+	assert_int_equal(cache_begin(store_cache(st), &e), IRM_OK);
+	assert_int_equal(store_action_get(st, "k1", 1, &got, &e), IRM_OK);
+	assert_null(got);
+	assert_int_equal(store_action_put(st, "k1", 1, "alert.ack", "{\"seq\":1}", NOW, &e), IRM_OK);
+	/* the same (console, seq) twice is refused by the store itself */
+	assert_int_equal(store_action_put(st, "k1", 1, "alert.ack", "{}", NOW, &e), IRM_ECACHE);
+	assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
+	assert_int_equal(store_action_get(st, "k1", 1, &got, &e), IRM_OK);
+	assert_string_equal(got, "{\"seq\":1}");
+	free(got);
+	assert_int_equal(store_action_get(st, "k2", 1, &got, &e), IRM_OK);
+	assert_null(got);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_publish_scopes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_versions_grow_and_nothing_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_evicts_and_tombstones_expire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_is_a_tombstone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_customers_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cursors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_actions_log, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
