@@ -368,13 +368,25 @@ static json_t *rejected(int64_t seq, const char *reason, const char *fmt, ...)
 			 "reason", reason, "message", m ? m : json_string(""));
 }
 
-/* Required string members, or a rejection naming the first missing. */
+/* Required string members, or a rejection naming the first missing; and
+ * `who`, the person acting, a name of at most WHO_MAX bytes. */
+enum { WHO_MAX = 100 };
+
 static json_t *need(int64_t seq, json_t *a, const char *const *names)
 {
 	for (; *names; names++) {
 		json_t *v = json_object_get(a, *names);
 		if (!json_is_string(v) || !*json_string_value(v))
 			return rejected(seq, "invalid", "%s: a non-empty string is needed", *names);
+	}
+	const char *who = json_string_value(json_object_get(a, "who"));
+	if (who) {
+		size_t n = strlen(who);
+		bool blank = true;
+		for (const char *p = who; *p && blank; p++)
+			blank = *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n';
+		if (blank || n > WHO_MAX)
+			return rejected(seq, "invalid", "who: a name of 1 to %d bytes is needed", WHO_MAX);
 	}
 	return NULL;
 }
@@ -483,6 +495,19 @@ static json_t *apply_action(struct request *r, struct store *st, json_t *a, int6
 		const char *seg = str_member(a, "segment_id"), *cust = str_member(a, "customer_id");
 		const char *who = str_member(a, "who");
 		bool added;
+		char origin[4] = "";
+		if (kiosk) {  /* a kiosk greets at its own station's gates */
+			s = store_segment_origin(st, seg, origin, e);
+			if (s == IRM_ECACHE) {
+				*fail = s;
+				return NULL;
+			}
+			if (s != IRM_OK)
+				return from_status(seq, s, e, NULL);
+			if (strcmp(origin, r->who->station) != 0)
+				return rejected(seq, "forbidden", "leg %s leaves from %s, not %s", seg,
+						origin, r->who->station);
+		}
 		s = store_greet(st, seg, cust, who, now, &added, e);
 		if (s == IRM_ECACHE) {
 			*fail = s;
@@ -507,8 +532,11 @@ static json_t *apply_action(struct request *r, struct store *st, json_t *a, int6
 		}
 		if (s != IRM_OK) {
 			json_decref(done);
-			*fail = IRM_ECACHE;
-			return NULL;
+			if (s == IRM_ECACHE) {
+				*fail = s;
+				return NULL;
+			}
+			return from_status(seq, s, e, NULL);
 		}
 		return json_pack("{s:I, s:s, s:b, s:o}", "seq", (json_int_t)seq, "status", "applied",
 				 "first", added, "alerts_done", done);
@@ -604,7 +632,10 @@ static void api_actions(struct request *r, struct reply *out)
 		if (s != IRM_OK) {
 			json_decref(res);
 			json_decref(results);
-			store_failed(out, &e);
+			fprintf(stderr, "irm-central: %s\n", e.msg);
+			reply_error(out, 500, "internal", "the store failed at action seq %lld: it and "
+				    "those after it were not applied; those before it were",
+				    (long long)seq);
 			goto done;
 		}
 		json_array_append_new(results, res);
@@ -760,6 +791,12 @@ static void api_customer(struct request *r, struct reply *out)
 	struct cache *c = store_cache(st);
 	struct customer_context x;
 	enum irm_status s = context_load(c, id, &x, &e);
+	const bool kiosk = r->who->role == ROLE_KIOSK;
+	if (s == IRM_ENOTFOUND && kiosk) {  /* not even whether they exist */
+		reply_error(out, 403, "forbidden", "a kiosk sees the passengers of flights from %s only",
+			    r->who->station);
+		return;
+	}
 	if (s == IRM_ENOTFOUND) {
 		reply_error(out, 404, "not_found", "no customer '%.128s'", id);
 		return;
@@ -768,7 +805,6 @@ static void api_customer(struct request *r, struct reply *out)
 		store_failed(out, &e);
 		return;
 	}
-	const bool kiosk = r->who->role == ROLE_KIOSK;
 	if (kiosk) {
 		char key[8];
 		bool in = false;

@@ -209,7 +209,8 @@ static ssize_t cut_read(void *cls, uint64_t pos, char *buf, size_t max)
 			usleep(100000);
 		c->stall_s = 0;
 	}
-	size_t end = c->kind == FAULT_STALL ? c->len : c->half;
+	/* a stall sends the first half, waits, then the rest */
+	size_t end = c->kind == FAULT_STALL && (pos >= c->half || c->stall_s == 0) ? c->len : c->half;
 	if (pos >= end)
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	size_t n = end - (size_t)pos < max ? end - (size_t)pos : max;
@@ -396,10 +397,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		return answer_error(r, 413, "too_large", msg);
 	}
 
-	struct fault f = { FAULT_NONE, 0 };
 	if (!r->started) {
 		r->started = true;
-		f = faults_take(s->faults, r->route->name);
+		/* kept with the request: a long-poll answers after it parks */
+		struct fault f = r->fault = faults_take(s->faults, r->route->name);
 		if (fault_before(f.kind)) {
 			struct reply rep = { 0 };
 			if (f.kind == FAULT_429) {
@@ -416,7 +417,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		r->generation = server_generation(s);
 		r->route->fn(r, &rep);
 		if (!rep.suspend || tries >= 100)
-			return send_reply(r, &rep, f);
+			return send_reply(r, &rep, fault_before(r->fault.kind)
+					  ? (struct fault){ FAULT_NONE, 0 } : r->fault);
 		free(rep.body);
 		if (park(s, r))
 			return MHD_YES;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "airports.h"
 #include "clock.h"
 #include "demo_load.h"
 #include "import.h"
@@ -19,7 +20,8 @@ static const char USAGE[] =
 	"usage: irm-central [serve] [--db PATH] [--listen ADDR:PORT] --tokens FILE [options]\n"
 	"       irm-central load FILE [--db PATH]\n"
 	"       irm-central demo [--customers N] [--seed S] [--db PATH] [--force]\n"
-	"       irm-central token ROLE [STATION]\n";
+	"       irm-central token ROLE [STATION]\n"
+	"       irm-central new-epoch [--db PATH]\n";
 
 static const char HELP[] =
 	"irm-central — the reference central API of irm (man irm-central, man irm-sync).\n"
@@ -41,7 +43,8 @@ static const char HELP[] =
 	"load FILE              JSON lines as for `irm import` ('-': standard input), all or\n"
 	"                       nothing; the milestone engine runs on what they touch\n"
 	"demo                   a new store full of demo customers (default 20000, seed 1)\n"
-	"token ROLE [STATION]   print a new random token line for the tokens file\n";
+	"token ROLE [STATION]   print a new random token line for the tokens file\n"
+	"new-epoch              after restoring a backup: every client fetches again\n";
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage(const char *fmt, ...)
@@ -191,6 +194,38 @@ static int cmd_demo(int argc, char **argv)
 	return 0;
 }
 
+/* After restoring a backup: a new epoch, so every client refetches rather
+ * than trust feed numbers that will be given again to other changes. */
+static int cmd_new_epoch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' }, { 0 } };
+	const char *db = default_db();
+	int ch;
+	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		if (ch == 'd')
+			db = optarg;
+		else if (ch == 'h')
+			return fputs(USAGE, stdout), 0;
+		else
+			return usage("new-epoch: unknown option");
+	}
+	if (optind != argc)
+		return usage("new-epoch: unexpected argument '%s'", argv[optind]);
+	struct irm_err e = { 0 };
+	struct store *st;
+	if (store_open(db, 0, NULL, &st, &e) != IRM_OK)
+		return fail(&e);
+	if (store_new_epoch(st, &e) != IRM_OK) {
+		store_close(&st);
+		return fail(&e);
+	}
+	fprintf(stderr, "irm-central: %s has the new epoch %s: every client will fetch again\n", db,
+		store_epoch(st));
+	store_close(&st);
+	return 0;
+}
+
 /* A token of 32 random bytes in hex, and the line that grants it. */
 static int cmd_token(int argc, char **argv)
 {
@@ -199,6 +234,8 @@ static int cmd_token(int argc, char **argv)
 		return usage("token: ROLE (agent, supervisor, kiosk or ingest) [STATION]");
 	if ((role == ROLE_KIOSK) != (argc == 3))
 		return usage("token: a kiosk token and only a kiosk token names a station");
+	if (argc == 3 && !airports_find(argv[2]))
+		return usage("token: unknown airport '%s' (an IATA code in capitals, like DEN)", argv[2]);
 	unsigned char b[32];
 	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
@@ -302,6 +339,8 @@ int main(int argc, char **argv)
 		return cmd_load(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "demo") == 0)
 		return cmd_demo(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "new-epoch") == 0)
+		return cmd_new_epoch(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "token") == 0)
 		return cmd_token(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "serve") == 0)

@@ -79,6 +79,7 @@ struct request {
 	size_t len, cap;
 	bool too_big;
 	bool started;
+	struct fault fault;         /* injected into this request's answer */
 	/* a long-poll */
 	int64_t deadline_ms;        /* when its wait runs out (monotonic) */
 	uint64_t generation;        /* the generation its last look saw */

@@ -93,7 +93,7 @@ enum {
 	Q_ENTRY_PUT, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
 	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_SCOPE_MANY, Q_IN_KEY, Q_ACTION_GET,
 	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_TOMB_MAX, Q_TOMB_PURGE, Q_DOCS_PURGE, Q_GREET_SEGMENT,
-	Q_GREET_PUT, Q_PURGED_NOTE, Q_PURGED_MAX, Q_COUNT
+	Q_GREET_PUT, Q_TRIP_GREETINGS, Q_SEGMENT_ORIGIN, Q_PURGED_NOTE, Q_PURGED_MAX, Q_COUNT
 };
 
 /* The page of a scope: its entries after a sequence number, with the
@@ -121,6 +121,10 @@ static const char *const SQL[Q_COUNT] = {
 		"SELECT a.id FROM segments s JOIN alerts a ON a.segment_id = s.id"
 		" WHERE s.trip = (SELECT rid FROM trips WHERE id = ?1)",
 	[Q_SEGMENT_DEP] = "SELECT origin, dep_utc FROM segments WHERE id = ?1",
+	[Q_TRIP_GREETINGS] =
+		"SELECT 'G-' || g.rid FROM segments s JOIN central_greetings g ON g.segment_id = s.id"
+		" WHERE s.trip = (SELECT rid FROM trips WHERE id = ?1)",
+	[Q_SEGMENT_ORIGIN] = "SELECT origin FROM segments WHERE id = ?1",
 	[Q_NOTE] = "SELECT customer_id, author, body, at_utc FROM notes WHERE id = ?1",
 	[Q_GREETING] = "SELECT segment_id, customer_id, who, at_utc FROM central_greetings"
 		       " WHERE 'G-' || rid = ?1",
@@ -661,7 +665,7 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 	}
 
 	/* A trip's members (before and after) may enter or leave a station with
-	 * it, and so may the alerts on its legs. */
+	 * it, and so may the alerts and greetings on its legs. */
 	if (k == K_TRIP) {
 		for (int pass = 0; pass < 2; pass++) {
 			const struct store_keys *ks = pass ? &d.keys : &old;
@@ -679,6 +683,18 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 		sqlite3_reset(q);
 		if (rc != SQLITE_DONE) {
 			st = sql_error(s, e, "reading a trip's alerts");
+			goto out;
+		}
+		if (!(q = stmt(s, Q_TRIP_GREETINGS, e))) {
+			st = IRM_ECACHE;
+			goto out;
+		}
+		bind_str(q, 1, id);
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+			engine_set_add(&w->todo[K_GREETING], (const char *)sqlite3_column_text(q, 0));
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE) {
+			st = sql_error(s, e, "reading a trip's greetings");
 			goto out;
 		}
 	}
@@ -945,12 +961,6 @@ enum irm_status store_changes(struct store *s, const char *const *keys, size_t n
 		if (n_keys > 1) {
 			/* Under several keys a row may come more than once; and an
 			 * eviction from one key is none while another still holds it. */
-			char both[600];
-			snprintf(both, sizeof both, "%s\x1f%s", kind, id);
-			size_t before = seen.n;
-			engine_set_add(&seen, both);
-			if (seen.n == before)
-				continue;
 			if (strcmp(op, "evict") == 0) {
 				sqlite3_reset(in_scope);
 				bind_str(in_scope, 1, kind);
@@ -961,6 +971,12 @@ enum irm_status store_changes(struct store *s, const char *const *keys, size_t n
 				if (r2 == SQLITE_ROW)
 					continue;
 			}
+			char both[600];
+			snprintf(both, sizeof both, "%s\x1f%s", kind, id);
+			size_t before = seen.n;
+			engine_set_add(&seen, both);  /* marked only when sent */
+			if (seen.n == before)
+				continue;
 		}
 		jsonw_object(w);
 		jsonw_key(w, "seq");
@@ -1039,6 +1055,33 @@ enum irm_status store_action_put(struct store *s, const char *console_id, int64_
 	bind_str(q, 4, result);
 	sqlite3_bind_int64(q, 5, now);
 	return step_done(s, q, "writing the actions log", e);
+}
+
+enum irm_status store_segment_origin(struct store *s, const char *segment_id, char origin[4],
+				     struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_SEGMENT_ORIGIN, e);
+	if (!q)
+		return IRM_ECACHE;
+	bind_str(q, 1, segment_id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		snprintf(origin, 4, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
+	if (rc == SQLITE_DONE)
+		return err_set(e, IRM_ENOTFOUND, "no leg '%s'", segment_id);
+	return rc == SQLITE_ROW ? IRM_OK : sql_error(s, e, "reading a leg");
+}
+
+enum irm_status store_new_epoch(struct store *s, struct irm_err *e)
+{
+	char epoch[17];
+	enum irm_status st = make_epoch(epoch, e);
+	if (st == IRM_OK)
+		st = meta_put(s, "epoch", epoch, e);
+	if (st == IRM_OK)
+		snprintf(s->epoch, sizeof s->epoch, "%s", epoch);
+	return st;
 }
 
 enum irm_status store_greet(struct store *s, const char *segment_id, const char *customer_id,

@@ -112,6 +112,15 @@ enum irm_status store_action_put(struct store *s, const char *console_id, int64_
 				 const char *kind, const char *result, int64_t now,
 				 struct irm_err *e);
 
+/* The origin of a leg; IRM_ENOTFOUND when there is none. */
+enum irm_status store_segment_origin(struct store *s, const char *segment_id, char origin[4],
+				     struct irm_err *e);
+
+/* Give the store a new epoch: every client's cursor then refetches. What
+ * to do after restoring a backup, whose feed numbers would be given again
+ * to different changes. */
+enum irm_status store_new_epoch(struct store *s, struct irm_err *e);
+
 /* A passenger greeted at the gate (a kiosk's passenger.greeted); the
  * segment must be known and carry the customer. *added false when this
  * greeting was recorded already. */

@@ -294,6 +294,15 @@ static void test_customers_scope(void **state)
 	p = page(both, 2, cur, false, NULL);
 	assert_string_equal(op_of(find(p, "trip", "T1")), "upsert");
 	json_decref(p);
+
+	/* The trip changes again: read from the beginning, the passed-over
+	 * eviction must not hide its newer upsert. */
+	const char *cancelled[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+				    "\"status\":\"cancelled\"}}" };
+	apply(cancelled, 1, NOW);
+	p = page(both, 2, 0, false, NULL);
+	assert_string_equal(op_of(find(p, "trip", "T1")), "upsert");
+	json_decref(p);
 }
 
 static void test_cursors(void **state)
