@@ -88,11 +88,11 @@ $(O)/tests/%: tests/%.c $(wildcard tests/*.h) $(O)/libirmserver.a $(LIBS)
 	$(Q)$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(O)/libirmserver.a $(LIBS) $(PKG_LIBS) $(TEST_LIBS) $(LDLIBS) -lpthread
 
-$(O)/bench/bench: bench/bench.c $(O)/bench/pty.o $(LIBS)
+$(O)/bench/bench: bench/bench.c $(O)/bench/pty.o $(O)/bench/central.o $(LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/bench/pty.o \
-		$(LIBS) $(PKG_LIBS) $(LDLIBS)
+		$(O)/bench/central.o $(LIBS) $(PKG_LIBS) $(LDLIBS) -lpthread
 
 # --- tests -----------------------------------------------------------------
 # Every tests/test_*.c is a cmocka program; tests/run runs them all against
@@ -155,8 +155,8 @@ demo-run: $(IRM)
 bench: deps-check
 	$(Q)$(MAKE) --no-print-directory bench-run
 
-bench-run: $(IRM) $(O)/bench/bench
-	$(Q)IRM_BIN=$(abspath $(IRM)) $(O)/bench/bench $(BENCH_ARGS)
+bench-run: $(IRM) $(CENTRAL) $(O)/bench/bench
+	$(Q)IRM_BIN=$(abspath $(IRM)) CENTRAL_BIN=$(abspath $(CENTRAL)) $(O)/bench/bench $(BENCH_ARGS)
 
 # --- dependencies ----------------------------------------------------------
 DEB_PKGS := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 \

@@ -9,9 +9,11 @@
  * Each figure is printed beside its target. Timing is never asserted:
  * machines are shared and noisy.
  *
- * usage: bench [--customers N] [--queries N] [--reuse] [--db PATH] [--only console]
+ * usage: bench [--customers N] [--queries N] [--reuse] [--db PATH] [--only console|central]
  *   --only console: only the console's figures, on the cache already there.
- *   IRM_BIN names the irm binary. */
+ *   --only central: only irm-central's figures (bench/central.c), on a
+ *   100,000-customer store kept beside the cache (--reuse keeps it).
+ *   IRM_BIN names the irm binary, CENTRAL_BIN the irm-central binary. */
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 #include <sqlite3.h>
 
 #include "clock.h"
+#include "central.h"
 #include "context.h"
 #include "demo.h"
 #include "intent.h"
@@ -933,7 +936,7 @@ int main(int argc, char **argv)
 		return rss_of(argv + 2);
 
 	long customers = 1000000, nq = 5000;
-	bool reuse = false, only_console = false;
+	bool reuse = false, only_console = false, only_central = false;
 	const char *db_path = "build/bench/bench.db";
 	const char *irm = getenv("IRM_BIN") ? getenv("IRM_BIN") : "build/irm";
 	char buf[64], buf2[64];
@@ -950,9 +953,12 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc && strcmp(argv[i + 1], "console") == 0) {
 			only_console = true;
 			i++;
+		} else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc && strcmp(argv[i + 1], "central") == 0) {
+			only_central = true;
+			i++;
 		} else {
 			fprintf(stderr, "usage: bench [--customers N] [--queries N] [--reuse] [--db PATH] "
-				"[--only console]\n");
+				"[--only console|central]\n");
 			return 2;
 		}
 	}
@@ -961,6 +967,17 @@ int main(int argc, char **argv)
 	clock_init(&e);
 	if (only_console)
 		return console_only(irm, db_path, customers, nq);
+	/* irm-central's store lives beside the cache. */
+	char central_dir[4096];
+	const char *slash = strrchr(db_path, '/');
+	snprintf(central_dir, sizeof central_dir, "%.*s", slash ? (int)(slash - db_path) + (slash == db_path) : 1,
+		 slash ? db_path : ".");
+	struct central_opts central = {
+		.bin = getenv("CENTRAL_BIN") ? getenv("CENTRAL_BIN") : "build/irm-central",
+		.dir = central_dir, .customers = 100000, .reuse = reuse,
+	};
+	if (only_central)
+		return central_bench(&central);
 
 	printf("irm bench — %ld customers, %ld queries (figures measured now, on this machine)\n\n",
 	       customers, nq);
@@ -1118,5 +1135,7 @@ int main(int argc, char **argv)
 
 	engines(customers);
 	show_500_trips(irm, db_path);
+	fflush(stdout);
+	central_bench(&central);
 	return 0;
 }

@@ -278,7 +278,42 @@ static void api_changes(struct request *r, struct reply *out)
 
 /* --- request bodies ----------------------------------------------------------------- */
 
-/* The body as a JSON object whose members are all in `known`. */
+/* Which element of the body's one top-level array (as in {"events":[…]})
+ * holds byte `at`, by counting the commas between elements; -1 when `at`
+ * is outside it. What lets a batch that does not parse still say which
+ * record is at fault. */
+static long element_at(const char *body, size_t len, size_t at)
+{
+	int depth = 0;
+	bool in_str = false, esc = false;
+	long index = -1;
+	for (size_t i = 0; i < len && i < at; i++) {
+		char ch = body[i];
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (ch == '\\')
+				esc = true;
+			else if (ch == '"')
+				in_str = false;
+			continue;
+		}
+		if (ch == '"')
+			in_str = true;
+		else if (ch == '[' || ch == '{')
+			index = ++depth == 2 && ch == '[' ? 0 : index;
+		else if (ch == ']' || ch == '}')
+			depth--;
+		else if (ch == ',' && depth == 2)
+			index++;
+		if (depth < 2)
+			index = -1;
+	}
+	return index;
+}
+
+/* The body as a JSON object whose members are all in `known`; `list` names
+ * its array of records, for saying which one a syntax error is in. */
 static json_t *body_object(struct request *r, struct reply *out, const char *const *known)
 {
 	json_error_t err;
@@ -288,8 +323,13 @@ static json_t *body_object(struct request *r, struct reply *out, const char *con
 	}
 	json_t *j = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &err);
 	if (!j) {
-		reply_error(out, 400, "bad_json", "body: line %d, column %d: %s", err.line,
-			    err.column, err.text);
+		long i = element_at(r->body, r->len, (size_t)err.position);
+		if (i >= 0)
+			reply_error(out, 400, "bad_json", "%s[%ld]: %s (line %d, column %d of the body)",
+				    known[0], i, err.text, err.line, err.column);
+		else
+			reply_error(out, 400, "bad_json", "body: line %d, column %d: %s", err.line,
+				    err.column, err.text);
 		return NULL;
 	}
 	if (!json_is_object(j)) {
@@ -558,7 +598,7 @@ static bool console_id_ok(const char *s)
 
 static void api_actions(struct request *r, struct reply *out)
 {
-	static const char *const known[] = { "console_id", "actions", NULL };
+	static const char *const known[] = { "actions", "console_id", NULL };
 	json_t *body = body_object(r, out, known);
 	if (!body)
 		return;

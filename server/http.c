@@ -465,6 +465,7 @@ static void *tick(void *cls)
 	struct irm_err e = { 0 };
 	struct store *st = NULL;
 	int64_t last_sweep = 0;
+	unsigned long ticks = 0;
 
 	if (store_open(s->o.db_path, 0, &s->o.store, &st, &e) != IRM_OK) {
 		fprintf(stderr, "irm-central: ticker: %s\n", e.msg);
@@ -485,6 +486,9 @@ static void *tick(void *cls)
 			server_note_seq(s, last);
 			server_wake(s, &all);
 		}
+		/* The write-ahead log, into the database twice a second. */
+		if (++ticks % 10 == 0 && store_checkpoint(st, &e) != IRM_OK)
+			fprintf(stderr, "irm-central: %s\n", e.msg);
 		if (now - last_sweep >= 60000) {
 			struct store_keys woken = { 0 };
 			if (store_sweep(st, clock_now(), &woken, &e) != IRM_OK)
@@ -588,6 +592,7 @@ int server_run(const struct server_opts *o)
 
 	memset(s, 0, sizeof *s);
 	s->o = *o;
+	s->o.store.manual_checkpoint = true;  /* the ticker checkpoints */
 	pthread_mutex_init(&s->lock, NULL);
 	rules_default(&s->rules);
 	if (parse_listen(o->listen, &ss, &sslen, &e) != IRM_OK ||

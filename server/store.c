@@ -35,6 +35,7 @@ void store_opts_default(struct store_opts *o)
 	o->station_past = 24 * 3600;
 	o->station_ahead = 72 * 3600;
 	o->tombstone_ttl = 30 * 86400;
+	o->manual_checkpoint = false;
 }
 
 /* --- schema ---------------------------------------------------------------- */
@@ -280,6 +281,14 @@ enum irm_status store_open(const char *path, unsigned flags, const struct store_
 		return st;
 	}
 	s->db = cache_sqlite(s->cache);
+	/* A server's store is large and read by several threads: map it rather
+	 * than copy pages through read(); checkpoints run on the ticker
+	 * (store_checkpoint), not inside whichever request filled the log. */
+	if (!(flags & CACHE_BULK))
+		sqlite3_exec(s->db, "PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -65536",
+			     NULL, NULL, NULL);
+	if (s->opts.manual_checkpoint)
+		sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint = 0", NULL, NULL, NULL);
 	if (sqlite3_exec(s->db, SCHEMA, NULL, NULL, &msg) != SQLITE_OK) {
 		st = err_set(e, IRM_ECACHE, "%s: making the store's tables: %s", path,
 			     msg ? msg : "unknown error");
@@ -413,8 +422,26 @@ static bool in_window(const struct store *s, int64_t dep, int64_t now)
 	return dep >= now - s->opts.station_past && dep <= now + s->opts.station_ahead;
 }
 
-/* What a row's data leaves out for a kiosk: contact data and birth date. */
-static const char *const KIOSK_HIDDEN[] = { "email", "phone", "birth_date" };
+/* A record's document written straight as text (jsonw: ASCII, as the
+ * feed serves it), with no tree of objects between. */
+static char *write_doc(void (*members)(struct jsonw *, const void *), const void *rec)
+{
+	struct jsonw w = { 0 };
+	jsonw_object(&w);
+	members(&w, rec);
+	jsonw_end(&w);
+	return w.buf;
+}
+
+static void customer_members(struct jsonw *w, const void *c)
+{
+	record_write_customer(w, c);
+}
+
+static void trip_members(struct jsonw *w, const void *t)
+{
+	record_write_trip(w, t);
+}
 
 static enum irm_status doc_customer(struct store *s, const char *id, int64_t now, struct doc *d,
 				    struct irm_err *e)
@@ -428,11 +455,11 @@ static enum irm_status doc_customer(struct store *s, const char *id, int64_t now
 	}
 	if (st != IRM_OK)
 		return st;
-	json_t *j = record_customer_json(&x.customer);
-	d->data = dump(json_incref(j));
-	for (size_t i = 0; i < sizeof KIOSK_HIDDEN / sizeof *KIOSK_HIDDEN; i++)
-		json_object_del(j, KIOSK_HIDDEN[i]);
-	d->kiosk = dump(j);
+	d->data = write_doc(customer_members, &x.customer);
+	struct customer k = x.customer;  /* the kiosk's view */
+	k.email = k.phone = NULL;
+	k.birth_date = DATE_NONE;
+	d->kiosk = write_doc(customer_members, &k);
 	context_free(&x);
 	keys_add(&d->keys, "*");
 	key_of(&d->keys, 'c', id);
@@ -460,7 +487,7 @@ static enum irm_status doc_trip(struct store *s, const char *id, int64_t now, st
 	if (st != IRM_OK)
 		return st;
 	const struct trip *t = &x.trips[0];
-	d->data = dump(record_trip_json(t));
+	d->data = write_doc(trip_members, t);
 	keys_add(&d->keys, "*");
 	for (size_t i = 0; i < t->n_passengers; i++)
 		if (t->passengers[i].customer_id)
@@ -832,6 +859,13 @@ enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *wok
 	if (st != IRM_OK)
 		cache_rollback(s->cache);
 	return st;
+}
+
+enum irm_status store_checkpoint(struct store *s, struct irm_err *e)
+{
+	int log = 0, done = 0;
+	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? IRM_OK : sql_error(s, e, "checkpointing");
 }
 
 /* --- reading the feed -------------------------------------------------------- */

@@ -41,6 +41,8 @@ struct store_opts {
 	int64_t station_past;       /* seconds before now: 24 h */
 	int64_t station_ahead;      /* seconds after now: 72 h */
 	int64_t tombstone_ttl;      /* seconds: 30 days */
+	bool manual_checkpoint;     /* the owner calls store_checkpoint (a
+				     * server's ticker); else SQLite's own */
 };
 
 void store_opts_default(struct store_opts *o);
@@ -72,6 +74,10 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
  * sweep, and tombstones past their time: its own transaction. */
 enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *woken,
 			    struct irm_err *e);
+
+/* Copy the write-ahead log into the database as far as readers allow
+ * (the server's ticker does, often: requests never do). */
+enum irm_status store_checkpoint(struct store *s, struct irm_err *e);
 
 /* The highest sequence number the feed ever gave (0 when none). */
 enum irm_status store_last_seq(struct store *s, int64_t *seq, struct irm_err *e);
