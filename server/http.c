@@ -572,6 +572,8 @@ static enum irm_status write_port_file(const char *path, unsigned port, struct i
 
 static struct server the_server;
 
+/* libmicrohttpd's own messages; the format is the library's. */
+__attribute__((format(printf, 2, 0)))
 static void log_mhd(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
