@@ -104,9 +104,9 @@ static bool blank(const char *s, size_t n)
 	return true;
 }
 
-enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
-			      const struct rules *rules, struct import_stats *st,
-			      struct irm_err *e)
+static enum irm_status stream(struct cache *c, FILE *f, const char *name,
+			      const struct rules *rules, import_hook before_commit, void *ctx,
+			      struct import_stats *st, struct irm_err *e)
 {
 	struct engine_set touched = { 0 };
 	struct import_stats local = { 0 };
@@ -156,6 +156,8 @@ enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
 	if (s == IRM_OK && rules)
 		s = engine_run_set(c, rules, &touched, clock_now(), e);
 	engine_set_free(&touched);
+	if (s == IRM_OK && before_commit)
+		s = before_commit(ctx, c, e);
 	if (s == IRM_OK)
 		s = cache_commit(c, e);
 	if (s != IRM_OK) {
@@ -165,15 +167,29 @@ enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
 	return s;
 }
 
-enum irm_status import_file(struct cache *c, const char *path, const struct rules *rules,
-			    struct import_stats *st, struct irm_err *e)
+enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
+			      const struct rules *rules, struct import_stats *st,
+			      struct irm_err *e)
+{
+	return stream(c, f, name, rules, NULL, NULL, st, e);
+}
+
+enum irm_status import_file_then(struct cache *c, const char *path, const struct rules *rules,
+				 import_hook before_commit, void *ctx, struct import_stats *st,
+				 struct irm_err *e)
 {
 	if (strcmp(path, "-") == 0)
-		return import_stream(c, stdin, "<stdin>", rules, st, e);
+		return stream(c, stdin, "<stdin>", rules, before_commit, ctx, st, e);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return err_set(e, IRM_EUSAGE, "%s: %s", path, strerror(errno));
-	enum irm_status s = import_stream(c, f, path, rules, st, e);
+	enum irm_status s = stream(c, f, path, rules, before_commit, ctx, st, e);
 	fclose(f);
 	return s;
+}
+
+enum irm_status import_file(struct cache *c, const char *path, const struct rules *rules,
+			    struct import_stats *st, struct irm_err *e)
+{
+	return import_file_then(c, path, rules, NULL, NULL, st, e);
 }

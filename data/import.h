@@ -29,6 +29,14 @@ enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
 			      const struct rules *rules, struct import_stats *st,
 			      struct irm_err *e);
 
+/* The same with a step of the caller's run last, inside the import's
+ * transaction (irm-central publishes the load's rows to its feed there, so
+ * the rows and their feed entries commit together). */
+typedef enum irm_status (*import_hook)(void *ctx, struct cache *c, struct irm_err *e);
+enum irm_status import_file_then(struct cache *c, const char *path, const struct rules *rules,
+				 import_hook before_commit, void *ctx, struct import_stats *st,
+				 struct irm_err *e);
+
 /* One parsed record into the cache, inside the caller's transaction; the
  * customers whose alerts it may move are added to `touched` (for
  * engine_run_set). What a line of a file and an event posted to

@@ -25,6 +25,8 @@ static const char SQL_NOTE_OUTBOX[] =
 static const char SQL_NOTE_PUT[] =
 	"INSERT INTO notes(id, customer_id, at_utc, author, body) VALUES (?1, ?2, ?3, ?4, ?5)"
 	" ON CONFLICT(id) DO NOTHING";
+static const char SQL_NOTE_SAME[] =
+	"SELECT 1 FROM notes WHERE id = ?1 AND customer_id = ?2 AND body = ?3";
 static const char SQL_NOTE_LIST[] =
 	"SELECT coalesce(id, 'N-' || rid), customer_id, author, body, at_utc FROM notes"
 	" WHERE customer_id = ?1 ORDER BY at_utc DESC, rid DESC";
@@ -182,6 +184,20 @@ enum irm_status notes_put(struct cache *c, const char *id, const char *customer,
 	cache_bind_text(st, 5, text);
 	if ((s = step_done(c, st, "writing a note", e)) != IRM_OK)
 		return s;
+	if (sqlite3_changes(cache_db(c)) == 0) {
+		/* That id is taken: the same note again is fine, another is not. */
+		if (!(st = cache_stmt(c, SQL_NOTE_SAME, e)))
+			return IRM_ECACHE;
+		cache_bind_text(st, 1, id);
+		cache_bind_text(st, 2, customer_id);
+		cache_bind_text(st, 3, text);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return err_set(e, IRM_EINPUT, "note %s: that id holds another note", id);
+		if (rc != SQLITE_ROW)
+			return cache_sql_error(c, e, "reading a note");
+	}
 	if (out) {
 		snprintf(out->id, sizeof out->id, "%s", id);
 		snprintf(out->customer_id, sizeof out->customer_id, "%s", customer_id);

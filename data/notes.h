@@ -40,8 +40,9 @@ enum irm_status notes_add(struct cache *c, const char *customer, const char *who
 			  struct irm_err *e);
 /* A note made elsewhere (a console's note.add reaching irm-central), under
  * the id it was made with, inside the caller's transaction and with no
- * outbox row. A note with that id stored already is left as it was (the
- * same action sent twice is one note). Errors as notes_add. */
+ * outbox row. The same note under that id stored already is left as it
+ * was (the same action sent twice is one note); another note under it is
+ * IRM_EINPUT. Errors otherwise as notes_add. */
 enum irm_status notes_put(struct cache *c, const char *id, const char *customer,
 			  const char *who, const char *text, int64_t now, struct note_added *out,
 			  struct irm_err *e);

@@ -223,7 +223,27 @@ static void api_changes(struct request *r, struct reply *out)
 	if (!st)
 		return;
 	const char *why;
-	if (store_cursor_check(st, &cur, (const char *const *)r->keys, r->n_keys, &why, &e) != IRM_OK) {
+	struct jsonw w = { 0 };
+	int64_t next;
+	size_t n;
+	bool more;
+	/* The check and the page from one snapshot: a purge between them
+	 * would let an expired cursor past what it missed. */
+	bool txn = store_read_begin(st);
+	enum irm_status s = store_cursor_check(st, &cur, (const char *const *)r->keys, r->n_keys,
+					       &why, &e);
+	if (s == IRM_OK && !why) {
+		jsonw_object(&w);
+		jsonw_key(&w, "epoch");
+		jsonw_str(&w, store_epoch(st));
+		jsonw_key(&w, "changes");
+		jsonw_array(&w);
+		s = store_changes(st, (const char *const *)r->keys, r->n_keys, cur.seq, (size_t)limit,
+				  r->who->role == ROLE_KIOSK, &w, &next, &n, &more, &e);
+	}
+	store_read_end(st, txn);
+	if (s != IRM_OK) {
+		jsonw_free(&w);
 		store_failed(out, &e);
 		return;
 	}
@@ -243,22 +263,6 @@ static void api_changes(struct request *r, struct reply *out)
 	}
 	if (!r->deadline_ms)
 		r->deadline_ms = server_mono_ms() + wait * 1000;
-
-	struct jsonw w = { 0 };
-	int64_t next;
-	size_t n;
-	bool more;
-	jsonw_object(&w);
-	jsonw_key(&w, "epoch");
-	jsonw_str(&w, store_epoch(st));
-	jsonw_key(&w, "changes");
-	jsonw_array(&w);
-	if (store_changes(st, (const char *const *)r->keys, r->n_keys, cur.seq, (size_t)limit,
-			  r->who->role == ROLE_KIOSK, &w, &next, &n, &more, &e) != IRM_OK) {
-		jsonw_free(&w);
-		store_failed(out, &e);
-		return;
-	}
 	if (next == cur.seq && wait > 0 && server_mono_ms() < r->deadline_ms &&
 	    !atomic_load(&r->srv->stopping)) {
 		jsonw_free(&w);
@@ -365,15 +369,16 @@ static enum irm_status commit_publish(struct request *r, struct store *st, int64
 				      struct irm_err *e)
 {
 	struct store_keys woken = { 0 };
+	int64_t end = 0;
 	enum irm_status s = store_publish(st, now, &woken, e);
+	if (s == IRM_OK)  /* our own end, read while we hold the write lock */
+		s = store_last_seq(st, &end, e);
 	if (s == IRM_OK)
 		s = cache_commit(store_cache(st), e);
 	if (s != IRM_OK) {
 		cache_rollback(store_cache(st));
 	} else {
-		int64_t end;
-		if (store_last_seq(st, &end, e) == IRM_OK)
-			server_note_seq(r->srv, end);
+		server_note_seq(r->srv, end);
 		if (woken.n || woken.all)
 			server_wake(r->srv, &woken);
 	}
@@ -628,6 +633,10 @@ static void api_actions(struct request *r, struct reply *out)
 	struct store *st = store_or_fail(r, out);
 	if (!st)
 		goto done;
+	/* A console's numbers are its token's: another token using the same
+	 * console_id has a log of its own and cannot replay or block these. */
+	char console_key[100];
+	snprintf(console_key, sizeof console_key, "%s/%s", r->who->id, console);
 
 	json_t *results = json_array();
 	json_array_foreach(list, i, a) {
@@ -638,7 +647,7 @@ static void api_actions(struct request *r, struct reply *out)
 		int64_t now = clock_now();
 		enum irm_status s = cache_begin(store_cache(st), &e);
 		if (s == IRM_OK)
-			s = store_action_get(st, console, seq, &stored, &e);
+			s = store_action_get(st, console_key, seq, &stored, &e);
 		if (s == IRM_OK && stored) {  /* seen before: its result again */
 			cache_rollback(store_cache(st));
 			json_t *was = json_loads(stored, 0, NULL);
@@ -663,7 +672,7 @@ static void api_actions(struct request *r, struct reply *out)
 		}
 		char *text = s == IRM_OK ? dump(json_incref(res)) : NULL;
 		if (s == IRM_OK)
-			s = store_action_put(st, console, seq, kind, text, now, &e);
+			s = store_action_put(st, console_key, seq, kind, text, now, &e);
 		free(text);
 		if (s == IRM_OK)
 			s = commit_publish(r, st, now, &e);

@@ -78,8 +78,11 @@ static void log_request(struct request *r)
 	date_format_time((struct irm_time){ .utc = clock_now(), .off_min = 0 }, at);
 	double ms = (double)(mono_us() - r->t0_us) / 1000.0;
 	flockfile(stderr);
-	fprintf(stderr, "%s %s ", at, r->method);
-	for (const char *p = r->path; *p; p++)  /* the path as sent, made safe */
+	fprintf(stderr, "%s ", at);
+	for (const char *p = r->method; *p; p++)  /* as sent, made safe */
+		fputc((unsigned char)*p >= 0x21 && (unsigned char)*p < 0x7f ? *p : '?', stderr);
+	fputc(' ', stderr);
+	for (const char *p = r->path; *p; p++)
 		fputc((unsigned char)*p >= 0x21 && (unsigned char)*p < 0x7f ? *p : '?', stderr);
 	fprintf(stderr, " %d %zu %.1fms %s\n", r->status, r->sent, ms,
 		r->who ? role_name(r->who->role) : "-");
@@ -416,7 +419,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		struct reply rep = { 0 };
 		r->generation = server_generation(s);
 		r->route->fn(r, &rep);
-		if (!rep.suspend || tries >= 100)
+		if (rep.suspend && tries >= 100) {
+			/* publishes keep coming faster than it can park: answer now */
+			free(rep.body);
+			r->deadline_ms = 1;
+			continue;
+		}
+		if (!rep.suspend)
 			return send_reply(r, &rep, fault_before(r->fault.kind)
 					  ? (struct fault){ FAULT_NONE, 0 } : r->fault);
 		free(rep.body);
@@ -467,16 +476,19 @@ static void *tick(void *cls)
 	int64_t last_sweep = 0;
 	unsigned long ticks = 0;
 
-	if (store_open(s->o.db_path, 0, &s->o.store, &st, &e) != IRM_OK) {
-		fprintf(stderr, "irm-central: ticker: %s\n", e.msg);
-		return NULL;
-	}
 	while (!atomic_load(&s->stopping)) {
 		usleep(50000);
 		int64_t now = server_mono_ms();
 		pthread_mutex_lock(&s->lock);
 		wake_locked(s, NULL, now);
 		pthread_mutex_unlock(&s->lock);
+
+		/* Waits run out even when the store cannot be opened; it is
+		 * tried again every few seconds, and said each time. */
+		if (!st && ticks++ % 60 == 0 && store_open(s->o.db_path, 0, &s->o.store, &st, &e) != IRM_OK)
+			fprintf(stderr, "irm-central: ticker: %s\n", e.msg);
+		if (!st)
+			continue;
 
 		/* Another process (irm-central load) wrote: its keys are not
 		 * known here, so every long-poll looks again. */
@@ -616,9 +628,10 @@ int server_run(const struct server_opts *o)
 		faults_free(&s->faults);
 		return 5;
 	}
-	if (store_publish(st, clock_now(), &none, &e) != IRM_OK ||
+	if (store_keep_opts(st, &e) != IRM_OK || store_publish(st, clock_now(), &none, &e) != IRM_OK ||
 	    cache_commit(store_cache(st), &e) != IRM_OK) {
 		cache_rollback(store_cache(st));
+		store_keys_free(&none);
 		fprintf(stderr, "irm-central: %s\n", e.msg);
 		store_close(&st);
 		tokens_free(&s->tokens);

@@ -91,6 +91,15 @@ static enum irm_status publish_all(struct store *st, struct irm_err *e)
 	return s;
 }
 
+static enum irm_status publish_in(void *ctx, struct cache *c, struct irm_err *e)
+{
+	struct store_keys none = { 0 };
+	(void)c;
+	enum irm_status s = store_publish(ctx, clock_now(), &none, e);
+	store_keys_free(&none);
+	return s;
+}
+
 static int fail(const struct irm_err *e)
 {
 	fprintf(stderr, "irm-central: %s\n", e->msg);
@@ -120,8 +129,8 @@ static int cmd_load(int argc, char **argv)
 	rules_default(&rules);
 	if (store_open(db, CACHE_CREATE, NULL, &st, &e) != IRM_OK)
 		return fail(&e);
-	if (import_file(store_cache(st), argv[optind], &rules, &stats, &e) != IRM_OK ||
-	    publish_all(st, &e) != IRM_OK) {
+	if (import_file_then(store_cache(st), argv[optind], &rules, publish_in, st, &stats,
+			     &e) != IRM_OK) {
 		store_close(&st);
 		return fail(&e);
 	}

@@ -94,7 +94,7 @@ enum {
 	Q_ENTRY_PUT, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
 	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_SCOPE_MANY, Q_IN_KEY, Q_ACTION_GET,
 	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_TOMB_MAX, Q_TOMB_PURGE, Q_DOCS_PURGE, Q_GREET_SEGMENT,
-	Q_GREET_PUT, Q_TRIP_GREETINGS, Q_SEGMENT_ORIGIN, Q_PURGED_NOTE, Q_PURGED_MAX, Q_COUNT
+	Q_GREET_PUT, Q_SEGMENT_ALERTS, Q_SEGMENT_GREETINGS, Q_TRIP_GREETINGS, Q_SEGMENT_ORIGIN, Q_PURGED_NOTE, Q_PURGED_MAX, Q_COUNT
 };
 
 /* The page of a scope: its entries after a sequence number, with the
@@ -125,6 +125,8 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_TRIP_GREETINGS] =
 		"SELECT 'G-' || g.rid FROM segments s JOIN central_greetings g ON g.segment_id = s.id"
 		" WHERE s.trip = (SELECT rid FROM trips WHERE id = ?1)",
+	[Q_SEGMENT_ALERTS] = "SELECT id FROM alerts WHERE segment_id = ?1",
+	[Q_SEGMENT_GREETINGS] = "SELECT 'G-' || rid FROM central_greetings WHERE segment_id = ?1",
 	[Q_SEGMENT_ORIGIN] = "SELECT origin FROM segments WHERE id = ?1",
 	[Q_NOTE] = "SELECT customer_id, author, body, at_utc FROM notes WHERE id = ?1",
 	[Q_GREETING] = "SELECT segment_id, customer_id, who, at_utc FROM central_greetings"
@@ -296,6 +298,12 @@ enum irm_status store_open(const char *path, unsigned flags, const struct store_
 		store_close(&s);
 		return st;
 	}
+	/* Without options of its own (load, demo), the station window the
+	 * server last ran with, so rows are keyed alike. */
+	if (!o) {
+		s->opts.station_past = meta_int(s, "station_past", s->opts.station_past, e);
+		s->opts.station_ahead = meta_int(s, "station_ahead", s->opts.station_ahead, e);
+	}
 	bool found = false;
 	if ((st = meta_get(s, "epoch", s->epoch, sizeof s->epoch, &found, e)) == IRM_OK && !found) {
 		char epoch[17];
@@ -460,6 +468,10 @@ static enum irm_status doc_customer(struct store *s, const char *id, int64_t now
 	k.email = k.phone = NULL;
 	k.birth_date = DATE_NONE;
 	d->kiosk = write_doc(customer_members, &k);
+	if (strcmp(d->kiosk, d->data) == 0) {  /* nothing to hide: stored as NULL */
+		free(d->kiosk);
+		d->kiosk = NULL;
+	}
 	context_free(&x);
 	keys_add(&d->keys, "*");
 	key_of(&d->keys, 'c', id);
@@ -712,6 +724,30 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 			st = sql_error(s, e, "reading a trip's alerts");
 			goto out;
 		}
+		/* A trip deleted already: its legs are named in its last document. */
+		json_t *was = !d.data && old_data ? json_loads(old_data, 0, NULL) : NULL;
+		size_t si;
+		json_t *sg;
+		json_array_foreach(json_object_get(was, "segments"), si, sg) {
+			const char *seg = json_string_value(json_object_get(sg, "id"));
+			const int qs[] = { Q_SEGMENT_ALERTS, Q_SEGMENT_GREETINGS };
+			for (int j = 0; seg && j < 2 && st == IRM_OK; j++) {
+				if (!(q = stmt(s, qs[j], e))) {
+					st = IRM_ECACHE;
+					break;
+				}
+				bind_str(q, 1, seg);
+				while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+					engine_set_add(&w->todo[j ? K_GREETING : K_ALERT],
+						       (const char *)sqlite3_column_text(q, 0));
+				sqlite3_reset(q);
+				if (rc != SQLITE_DONE)
+					st = sql_error(s, e, "reading a deleted trip's legs");
+			}
+		}
+		json_decref(was);
+		if (st != IRM_OK)
+			goto out;
 		if (!(q = stmt(s, Q_TRIP_GREETINGS, e))) {
 			st = IRM_ECACHE;
 			goto out;
@@ -870,6 +906,18 @@ enum irm_status store_checkpoint(struct store *s, struct irm_err *e)
 
 /* --- reading the feed -------------------------------------------------------- */
 
+bool store_read_begin(struct store *s)
+{
+	return sqlite3_get_autocommit(s->db) &&
+	       sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void store_read_end(struct store *s, bool started)
+{
+	if (started)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
 enum irm_status store_last_seq(struct store *s, int64_t *seq, struct irm_err *e)
 {
 	sqlite3_stmt *q = stmt(s, Q_LAST_SEQ, e);
@@ -970,10 +1018,7 @@ enum irm_status store_changes(struct store *s, const char *const *keys, size_t n
 		free(list);
 		return IRM_ECACHE;
 	}
-	bool txn = false;
-	if (sqlite3_get_autocommit(s->db)) {
-		txn = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-	}
+	bool txn = store_read_begin(s);
 	if (n_keys > 1)
 		sqlite3_bind_text(q, 1, list, -1, SQLITE_STATIC);
 	else
@@ -995,7 +1040,10 @@ enum irm_status store_changes(struct store *s, const char *const *keys, size_t n
 		if (n_keys > 1) {
 			/* Under several keys a row may come more than once; and an
 			 * eviction from one key is none while another still holds it. */
-			if (strcmp(op, "evict") == 0) {
+			/* An eviction or a deletion from one key, while another
+			 * listed key holds the row now (it left one customer, or
+			 * came back): the row is in the scope, sent as an upsert. */
+			if (strcmp(op, "upsert") != 0) {
 				sqlite3_reset(in_scope);
 				bind_str(in_scope, 1, kind);
 				bind_str(in_scope, 2, id);
@@ -1035,8 +1083,7 @@ enum irm_status store_changes(struct store *s, const char *const *keys, size_t n
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		st = sql_error(s, e, "reading the feed");
 	sqlite3_reset(q);
-	if (txn)
-		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	store_read_end(s, txn);
 	engine_set_free(&seen);
 	free(list);
 	return st;
@@ -1105,6 +1152,14 @@ enum irm_status store_segment_origin(struct store *s, const char *segment_id, ch
 	if (rc == SQLITE_DONE)
 		return err_set(e, IRM_ENOTFOUND, "no leg '%s'", segment_id);
 	return rc == SQLITE_ROW ? IRM_OK : sql_error(s, e, "reading a leg");
+}
+
+enum irm_status store_keep_opts(struct store *s, struct irm_err *e)
+{
+	enum irm_status st = meta_put_int(s, "station_past", s->opts.station_past, e);
+	if (st == IRM_OK)
+		st = meta_put_int(s, "station_ahead", s->opts.station_ahead, e);
+	return st;
 }
 
 enum irm_status store_new_epoch(struct store *s, struct irm_err *e)

@@ -51,6 +51,9 @@ void store_opts_default(struct store_opts *o);
  * new one) and bring the store's own tables up to date. */
 enum irm_status store_open(const char *path, unsigned flags, const struct store_opts *o,
 			   struct store **out, struct irm_err *e);
+/* Keep the station window in the store (the server does at start), for
+ * those who open it with no options (o NULL: load, demo) to key rows alike. */
+enum irm_status store_keep_opts(struct store *s, struct irm_err *e);
 void store_close(struct store **s);
 struct cache *store_cache(struct store *s);
 /* The store's epoch: made once when the store is created. */
@@ -74,6 +77,11 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
  * sweep, and tombstones past their time: its own transaction. */
 enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *woken,
 			    struct irm_err *e);
+
+/* Several reads from one snapshot: begins a read transaction unless one
+ * is open, and says whether it did; the end ends it if so. */
+bool store_read_begin(struct store *s);
+void store_read_end(struct store *s, bool started);
 
 /* Copy the write-ahead log into the database as far as readers allow
  * (the server's ticker does, often: requests never do). */

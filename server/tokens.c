@@ -92,6 +92,8 @@ static enum irm_status parse_line(char *line, const char *path, long lineno, str
 			       lineno);
 	}
 	sha256(w[0], len, tok.hash);
+	for (int i = 0; i < 8; i++)
+		snprintf(tok.who.id + 2 * i, 3, "%02x", tok.hash[i]);
 	for (size_t i = 0; i < t->n; i++)
 		if (sha256_equal(t->v[i].hash, tok.hash))
 			return err_set(e, IRM_EUSAGE, "%s:%ld: the same token as an earlier line",

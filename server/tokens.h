@@ -19,6 +19,9 @@ enum role { ROLE_AGENT, ROLE_SUPERVISOR, ROLE_KIOSK, ROLE_INGEST, ROLE_COUNT };
 struct principal {
 	enum role role;
 	char station[4];            /* kiosk: its station; else "" */
+	char id[17];                /* the token's hash, first 8 bytes in hex:
+				     * names it (the actions log) without
+				     * saying what it is */
 };
 
 struct token {

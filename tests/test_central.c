@@ -978,6 +978,48 @@ static void test_actions_duplicate(void **state)
 	json_decref(first);
 }
 
+/* A console's numbers belong to its token: another token posting under
+ * the same console_id neither blocks nor reads them. */
+static void test_actions_console_of_another_token(void **state)
+{
+	struct group *g = *state;
+	const struct central *c = &g->c;
+	json_t *k = act(c, TOKEN_KIOSK, "{\"console_id\":\"desk-7\",\"actions\":[{\"seq\":1,"
+			"\"kind\":\"x\"}]}");
+	expect_result(k, 0, 1, "rejected", "invalid");
+	json_decref(k);
+	json_t *a = act(c, TOKEN_AGENT, "{\"console_id\":\"desk-7\",\"actions\":[{\"seq\":1,"
+			"\"kind\":\"note.add\",\"note_id\":\"N-desk-7-1\",\"customer_id\":\"C2\","
+			"\"who\":\"ana\",\"text\":\"asked about lounge access\"}]}");
+	expect_result(a, 0, 1, "applied", NULL);
+	json_decref(a);
+	assert_true(has_note(c, "C2", "N-desk-7-1"));
+}
+
+/* A note id already holding another note is refused, not reported applied. */
+static void test_actions_note_id_taken(void **state)
+{
+	struct group *g = *state;
+	const struct central *c = &g->c;
+	json_t *a = act(c, TOKEN_AGENT, "{\"console_id\":\"desk-n1\",\"actions\":[{\"seq\":1,"
+			"\"kind\":\"note.add\",\"note_id\":\"N-same-1\",\"customer_id\":\"C3\","
+			"\"who\":\"ana\",\"text\":\"first\"}]}");
+	expect_result(a, 0, 1, "applied", NULL);
+	json_decref(a);
+	json_t *b = act(c, TOKEN_AGENT, "{\"console_id\":\"desk-n2\",\"actions\":[{\"seq\":1,"
+			"\"kind\":\"note.add\",\"note_id\":\"N-same-1\",\"customer_id\":\"C4\","
+			"\"who\":\"bo\",\"text\":\"second\"}]}");
+	expect_result(b, 0, 1, "rejected", "conflict");
+	json_decref(b);
+	assert_false(has_note(c, "C4", "N-same-1"));
+	/* the same note again under a new number is the same note */
+	json_t *again = act(c, TOKEN_AGENT, "{\"console_id\":\"desk-n1\",\"actions\":[{\"seq\":2,"
+			    "\"kind\":\"note.add\",\"note_id\":\"N-same-1\",\"customer_id\":\"C3\","
+			    "\"who\":\"ana\",\"text\":\"first\"}]}");
+	expect_result(again, 0, 2, "applied", NULL);
+	json_decref(again);
+}
+
 static void test_actions_two_consoles(void **state)
 {
 	struct group *g = *state;
@@ -1836,6 +1878,8 @@ int main(void)
 		cmocka_unit_test(test_longpoll_other_customer),
 		cmocka_unit_test(test_actions_duplicate),
 		cmocka_unit_test(test_actions_two_consoles),
+		cmocka_unit_test(test_actions_console_of_another_token),
+		cmocka_unit_test(test_actions_note_id_taken),
 		cmocka_unit_test(test_actions_batch),
 		cmocka_unit_test(test_actions_note),
 		cmocka_unit_test(test_actions_kiosk),

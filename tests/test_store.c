@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "clock.h"
+#include "alerts.h"
 #include "import.h"
 #include "rules.h"
 #include "store.h"
@@ -305,6 +306,72 @@ static void test_customers_scope(void **state)
 	json_decref(p);
 }
 
+/* Deleted, then made again with only the other listed customer: the
+ * scope still holds it, as an upsert. */
+static void test_customers_scope_delete_then_back(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ana Ito"),
+				TRIP("T1", "S1", PAX("C1") "," PAX("C2")) };
+	const char *both[] = { "c:C1", "c:C2" };
+	(void)state;
+	apply(lines, 3, NOW);
+	const char *del[] = { "{\"kind\":\"delete\",\"data\":{\"kind\":\"trip\",\"id\":\"T1\"}}" };
+	apply(del, 1, NOW);
+	const char *again[] = { TRIP("T1", "S1", PAX("C2")) };
+	apply(again, 1, NOW);
+	json_t *p = page(both, 2, 0, false, NULL);
+	assert_string_equal(op_of(find(p, "trip", "T1")), "upsert");
+	json_decref(p);
+}
+
+/* A customer with nothing to hide from a kiosk is not published again
+ * when a trip of theirs changes and they do not. */
+static void test_unchanged_customer_not_republished(void **state)
+{
+	const char *lines[] = { "{\"kind\":\"customer\",\"data\":{\"id\":\"C9\",\"name\":\"Bo Li\"}}",
+				TRIP("T9", "S9", PAX("C9")) };
+	const char *c9[] = { "c:C9" };
+	int64_t cur;
+	(void)state;
+	apply(lines, 2, NOW);
+	json_decref(page(c9, 1, 0, false, &cur));
+	const char *moved[] = { "{\"kind\":\"trip\",\"data\":{\"id\":\"T9\",\"pnr\":\"NEWPNR\","
+				"\"passengers\":[" PAX("C9") "],\"segments\":[{\"id\":\"S9\",\"origin\":\"DEN\","
+				"\"destination\":\"SEA\",\"departure\":\"2026-11-22T08:15:00-07:00\","
+				"\"status\":\"booked\"}]}}" };
+	apply(moved, 1, NOW);
+	json_t *p = page(c9, 1, cur, false, NULL);
+	assert_non_null(find(p, "trip", "T9"));
+	assert_null(find(p, "customer", "C9"));
+	json_decref(p);
+}
+
+/* A deleted trip takes the alerts on its legs out of the station's scope. */
+static void test_deleted_trip_leaves_station(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
+	const char *den[] = { "s:DEN" };
+	struct irm_err e = { 0 };
+	int64_t cur;
+	(void)state;
+	apply(lines, 2, NOW);
+	/* someone owns the alert, so the engine leaves it be when the leg goes */
+	assert_int_equal(cache_begin(store_cache(st), &e), IRM_OK);
+	assert_int_equal(alerts_act_tx(store_cache(st), "A-C1-lifetime_miles-1000000", ALERT_EV_ACK,
+				       "ana", ACTION_OTHER, NULL, NULL, NOW, NULL, &e), IRM_OK);
+	struct store_keys woken = { 0 };
+	assert_int_equal(store_publish(st, NOW, &woken, &e), IRM_OK);
+	store_keys_free(&woken);
+	assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
+	json_decref(page(den, 1, 0, false, &cur));
+	const char *del[] = { "{\"kind\":\"delete\",\"data\":{\"kind\":\"trip\",\"id\":\"T1\"}}" };
+	apply(del, 1, NOW);
+	json_t *p = page(den, 1, cur, false, NULL);
+	assert_string_equal(op_of(find(p, "trip", "T1")), "delete");
+	assert_string_equal(op_of(find(p, "alert", "A-C1-lifetime_miles-1000000")), "evict");
+	json_decref(p);
+}
+
 static void test_cursors(void **state)
 {
 	struct store_cursor c;
@@ -358,6 +425,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window_evicts_and_tombstones_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_is_a_tombstone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_customers_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_customers_scope_delete_then_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unchanged_customer_not_republished, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deleted_trip_leaves_station, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_actions_log, setup, teardown),
 	};
