@@ -1091,7 +1091,7 @@ static bool fan_park(struct fan *f, const struct server *s, double *secs, char *
 		}
 		double t = now_s(), cpu = proc_cpu_s(s->pid);
 		if (sent == f->n && established_to(s->port) >= (long)f->n) {
-			if (cpu != last_cpu)
+			if (cpu != last_cpu || quiet_since == 0)
 				quiet_since = t;
 			else if (t - quiet_since >= 0.3)
 				break;
@@ -1104,7 +1104,7 @@ static bool fan_park(struct fan *f, const struct server *s, double *secs, char *
 		}
 		curl_multi_poll(f->m, NULL, 0, 20, NULL);
 	}
-	*secs = now_s() - t0 - 0.3;
+	*secs = quiet_since - t0;  /* when the server last worked on them */
 	return true;
 }
 
