@@ -88,11 +88,11 @@ $(O)/tests/%: tests/%.c $(wildcard tests/*.h) $(O)/libirmserver.a $(LIBS)
 	$(Q)$(CC) $(CPPFLAGS) -Itests $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(O)/libirmserver.a $(LIBS) $(PKG_LIBS) $(TEST_LIBS) $(LDLIBS) -lpthread
 
-$(O)/bench/bench: bench/bench.c $(O)/bench/pty.o $(O)/bench/central.o $(LIBS)
+$(O)/bench/bench: bench/bench.c $(O)/bench/pty.o $(O)/bench/central.o $(O)/bench/measure.o $(LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/bench/pty.o \
-		$(O)/bench/central.o $(LIBS) $(PKG_LIBS) $(LDLIBS) -lpthread
+		$(O)/bench/central.o $(O)/bench/measure.o $(LIBS) $(PKG_LIBS) $(LDLIBS) -lpthread
 
 # --- tests -----------------------------------------------------------------
 # Every tests/test_*.c is a cmocka program; tests/run runs them all against

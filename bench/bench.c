@@ -27,6 +27,7 @@
 
 #include <sqlite3.h>
 
+#include "measure.h"
 #include "clock.h"
 #include "central.h"
 #include "context.h"
@@ -39,33 +40,6 @@
 #include "pty.h"
 #include "search.h"
 #include "tz.h"
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double pct(double *v, size_t n, double p)
-{
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof *v, cmp_double);
-	size_t i = (size_t)(p * (double)(n - 1) + 0.5);
-	return v[i];
-}
-
-static void row(const char *what, const char *value, const char *target)
-{
-	printf("  %-44s %-22s %s\n", what, value, target);
-}
 
 /* Run argv, wait, return its exit status; *rss_kb gets its peak RSS.
  * quiet 1 silences its stdout, 2 its stderr too. */
@@ -246,15 +220,15 @@ struct engine_run {
 static int engine_customer(void *ctx, const struct customer *cu, const struct trip *trips, size_t n)
 {
 	struct engine_run *r = ctx;
-	double t0 = now_s();
+	double t0 = measure_now();
 	size_t k = milestone_evaluate(&r->rules, cu, trips, n, r->now, r->held, 64);
-	double t1 = now_s();
+	double t1 = measure_now();
 	if (n > r->cap) {
 		r->cap = n * 2;
 		r->res = realloc(r->res, r->cap * sizeof *r->res);
 	}
 	intent_infer_all(&intent_weights_default, cu, trips, n, r->res);
-	double t2 = now_s();
+	double t2 = measure_now();
 	r->milestone_s += t1 - t0;
 	r->intent_s += t2 - t1;
 	r->customers++;
@@ -303,10 +277,10 @@ static void engines(long customers)
 	snprintf(buf, sizeof buf, "%.2f s", r.milestone_s);
 	snprintf(what, sizeof what, "milestones, %ld customers (%ld alerts, %ld late)", r.customers,
 		 r.alerts, r.late);
-	row(what, buf, "≤ 5 s");
+	measure_row(what, buf, "≤ 5 s");
 	snprintf(buf, sizeof buf, "%.2f s", r.intent_s);
 	snprintf(what, sizeof what, "intent of every trip (%ld, with history)", r.trips);
-	row(what, buf, "≤ 10 s");
+	measure_row(what, buf, "≤ 10 s");
 	free(r.res);
 }
 
@@ -351,20 +325,20 @@ static void show_500_trips(const char *irm, const char *big_db)
 	fclose(f);
 	char *imp[] = { (char *)irm, (char *)"--db", db, (char *)"import", in, NULL };
 	if (run(imp, NULL, 2) != 0) {
-		row("show --json, 500 trips", "import failed", "");
+		measure_row("show --json, 500 trips", "import failed", "");
 		return;
 	}
 	enum { RUNS = 300 };
 	double lat[RUNS];
 	char *show[] = { (char *)irm, (char *)"--db", db, (char *)"show", (char *)"H1", (char *)"--json", NULL };
 	for (int i = 0; i < RUNS; i++) {
-		double t0 = now_s();
+		double t0 = measure_now();
 		run(show, NULL, 1);
-		lat[i] = (now_s() - t0) * 1e3;
+		lat[i] = (measure_now() - t0) * 1e3;
 	}
 	char buf[64];
-	snprintf(buf, sizeof buf, "%.2f / %.2f ms", pct(lat, RUNS, 0.5), pct(lat, RUNS, 0.99));
-	row("irm show --json, 500 trips, whole process", buf, "(process start included)");
+	snprintf(buf, sizeof buf, "%.2f / %.2f ms", measure_pct(lat, RUNS, 0.5), measure_pct(lat, RUNS, 0.99));
+	measure_row("irm show --json, 500 trips, whole process", buf, "(process start included)");
 	/* The same in this process — load, intent, profile and the JSON text —
 	 * what the console pays, without starting a program. */
 	struct cache *c;
@@ -373,10 +347,10 @@ static void show_500_trips(const char *irm, const char *big_db)
 		double load[RUNS];
 		for (int i = 0; i < RUNS; i++) {
 			struct customer_context x;
-			double t0 = now_s();
+			double t0 = measure_now();
 			if (context_load(c, "H1", &x, &e) != IRM_OK)
 				break;
-			load[i] = (now_s() - t0) * 1e3;
+			load[i] = (measure_now() - t0) * 1e3;
 			struct intent_result *res = calloc(x.n_trips, sizeof *res);
 			struct intent_profile prof[INTENT_COUNT];
 			intent_infer_all(&intent_weights_default, &x.customer, x.trips, x.n_trips, res);
@@ -395,15 +369,15 @@ static void show_500_trips(const char *irm, const char *big_db)
 			}
 			jsonw_end(&w);
 			jsonw_end(&w);
-			lat[i] = (now_s() - t0) * 1e3;
+			lat[i] = (measure_now() - t0) * 1e3;
 			jsonw_free(&w);
 			free(res);
 			context_free(&x);
 		}
-		snprintf(buf, sizeof buf, "%.2f / %.2f ms", pct(lat, RUNS, 0.5), pct(lat, RUNS, 0.99));
-		row("show --json, 500 trips, in process", buf, "p99 ≤ 5 ms");
-		snprintf(buf, sizeof buf, "%.2f / %.2f ms", pct(load, RUNS, 0.5), pct(load, RUNS, 0.99));
-		row("  of which loading the context", buf, "");
+		snprintf(buf, sizeof buf, "%.2f / %.2f ms", measure_pct(lat, RUNS, 0.5), measure_pct(lat, RUNS, 0.99));
+		measure_row("show --json, 500 trips, in process", buf, "p99 ≤ 5 ms");
+		snprintf(buf, sizeof buf, "%.2f / %.2f ms", measure_pct(load, RUNS, 0.5), measure_pct(load, RUNS, 0.99));
+		measure_row("  of which loading the context", buf, "");
 		cache_close(&c);
 	}
 }
@@ -533,14 +507,14 @@ static void console_startup(char *const argv[], char *const envp[], const char *
 		}
 	}
 	if (ok) {
-		double max = pct(t, (size_t)ok, 1.0);
-		snprintf(buf, sizeof buf, "%.1f / %.1f ms", pct(t, (size_t)ok, 0.5), max);
+		double max = measure_pct(t, (size_t)ok, 1.0);
+		snprintf(buf, sizeof buf, "%.1f / %.1f ms", measure_pct(t, (size_t)ok, 0.5), max);
 	} else {
 		snprintf(buf, sizeof buf, "no screen");
 	}
 	char what[96];
 	snprintf(what, sizeof what, "%s p50 / max (%d runs)", label, ok);
-	row(what, buf, "≤ 100 ms");
+	measure_row(what, buf, "≤ 100 ms");
 	if (ok < runs)
 		printf("    %d of %d start-ups failed, the last: %s\n", runs - ok, runs, why);
 	if (stuck)
@@ -638,10 +612,10 @@ static void key_row(const char *label, size_t count, double *ms, const char *tar
 	char what[80], buf[64];
 	snprintf(what, sizeof what, "  %s (%zu)", label, count);
 	if (count)
-		snprintf(buf, sizeof buf, "%.2f / %.2f ms", pct(ms, count, 0.5), pct(ms, count, 0.99));
+		snprintf(buf, sizeof buf, "%.2f / %.2f ms", measure_pct(ms, count, 0.5), measure_pct(ms, count, 0.99));
 	else
 		snprintf(buf, sizeof buf, "none");
-	row(what, buf, target);
+	measure_row(what, buf, target);
 }
 
 /* The console's own time on a CPU for the keys that have it, p50 / p99. */
@@ -654,8 +628,8 @@ static void cpu_row(const struct key_time *k, size_t n)
 		if (k[i].used.cpu >= 0)
 			v[m++] = k[i].used.cpu * 1e3;
 	if (m) {
-		snprintf(buf, sizeof buf, "%.2f / %.2f ms", pct(v, m, 0.5), pct(v, m, 0.99));
-		row("    of which the console on a CPU", buf, "(the machine's noise left out)");
+		snprintf(buf, sizeof buf, "%.2f / %.2f ms", measure_pct(v, m, 0.5), measure_pct(v, m, 0.99));
+		measure_row("    of which the console on a CPU", buf, "(the machine's noise left out)");
 	}
 	free(v);
 }
@@ -696,7 +670,7 @@ static void console_echo(char *const envp[], const struct query *const *sel, siz
 	size_t n = 0;
 
 	if (pty_spawn(&p, argv, envp, CON_ROWS, CON_COLS, true) != 0) {
-		row("  the same through cat", "cannot start cat", "reference");
+		measure_row("  the same through cat", "cannot start cat", "reference");
 		free(ms);
 		return;
 	}
@@ -740,7 +714,7 @@ static void console_session(const char *db, char *const argv[], char *const envp
 	char why[200];
 
 	if (cache_open(db, 0, &c, &e) != IRM_OK) {
-		row("console session", "cannot open the cache", e.msg);
+		measure_row("console session", "cannot open the cache", e.msg);
 		return;
 	}
 	size_t keys = 0;
@@ -754,13 +728,13 @@ static void console_session(const char *db, char *const argv[], char *const envp
 		by_len[i] = xcalloc(keys + 1, sizeof(double));
 
 	if (pty_spawn(&p, argv, envp, CON_ROWS, CON_COLS, false) != 0) {
-		row("console session", "cannot start", strerror(errno));
+		measure_row("console session", "cannot start", strerror(errno));
 		goto out;
 	}
 	pty_read(&p, first_screen, QUIET_START_MS, 10000, &b);
 	if (!b.complete) {
 		why_not(&p, &b, 10000, why, sizeof why);
-		row("console session", "no first screen", why);
+		measure_row("console session", "no first screen", why);
 		pty_end(&p, "\003", 2000, NULL);
 		goto out;
 	}
@@ -802,7 +776,7 @@ static void console_session(const char *db, char *const argv[], char *const envp
 
 	for (size_t i = 0; i < nt; i++)
 		ms[i] = typed[i].ms;
-	row("console keystroke to screen p50 / p99", "", "(100×30 pty, xterm-256color)");
+	measure_row("console keystroke to screen p50 / p99", "", "(100×30 pty, xterm-256color)");
 	key_row("typing a query, a key at a time", nt, ms, "p99 ≤ 16 ms");
 	static const char *const len_label[3] = { "  the 1st key of a query", "  the 2nd key",
 						  "  the 3rd key and later" };
@@ -815,7 +789,7 @@ static void console_session(const char *db, char *const argv[], char *const envp
 	key_row("Ctrl-U, clear the box", nc, clear_ms, "");
 	console_echo(envp, sel, nsel);
 	snprintf(why, sizeof why, "%.1f MB", (double)(hwm >= 0 ? hwm : ru_kb) / 1024.0);
-	row(hwm >= 0 ? "peak RSS of the console (whole session)" : "peak RSS of the console (ru_maxrss)", why,
+	measure_row(hwm >= 0 ? "peak RSS of the console (whole session)" : "peak RSS of the console (ru_maxrss)", why,
 	    "≤ 30 MB");
 	slowest("typing keys", typed, nt, sel, false);
 	slowest("opens", opened, no, sel, true);
@@ -857,7 +831,7 @@ static void console_bench(const char *irm, const char *db, const struct query *q
 		if (q[i].kind == Q_NAME || q[i].kind == Q_PREFIX || q[i].kind == Q_MEMBER)
 			sel[nsel++] = &q[i];
 	if (!con_env_make(&env)) {
-		row("console", "not run", "(no temporary directory)");
+		measure_row("console", "not run", "(no temporary directory)");
 		return;
 	}
 	char *argv[] = { (char *)irm, (char *)"--db", (char *)db, (char *)"--as", (char *)"bench", NULL };
@@ -990,17 +964,17 @@ int main(int argc, char **argv)
 		snprintf(n, sizeof n, "%ld", customers);
 		char *gen[] = { (char *)irm, (char *)"demo", (char *)"--customers", n, (char *)"--out",
 				(char *)db_path, (char *)"--force", NULL };
-		double t0 = now_s();
+		double t0 = measure_now();
 		int rc = run(gen, NULL, 2);
-		double dt = now_s() - t0;
+		double dt = measure_now() - t0;
 		if (rc != 0) {
 			fprintf(stderr, "bench: irm demo failed (%d)\n", rc);
 			return 1;
 		}
 		snprintf(buf, sizeof buf, "%.1f s", dt);
-		row("generate the cache (irm demo)", buf, "≤ 120 s for 1M customers");
+		measure_row("generate the cache (irm demo)", buf, "≤ 120 s for 1M customers");
 	} else {
-		row("generate the cache (irm demo)", "reused", "(--reuse)");
+		measure_row("generate the cache (irm demo)", "reused", "(--reuse)");
 	}
 	sqlite3 *db;
 	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
@@ -1014,10 +988,10 @@ int main(int argc, char **argv)
 	}
 	sqlite3_finalize(st);
 	snprintf(buf, sizeof buf, "%lld / %lld", ntrip, nseg);
-	row("trips / segments", buf, "~10M segments");
+	measure_row("trips / segments", buf, "~10M segments");
 	stat(db_path, &sb);
 	snprintf(buf, sizeof buf, "%.2f GB", (double)sb.st_size / 1e9);
-	row("cache size", buf, "(no target)");
+	measure_row("cache size", buf, "(no target)");
 
 	/* 2. find, in this process. */
 	struct query *q = calloc((size_t)nq, sizeof *q);
@@ -1040,9 +1014,9 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct search_result r;
-		double t0 = now_s();
+		double t0 = measure_now();
 		enum irm_status s = search_run(c, q[i].text, 10, &r, &e);
-		double dt = (now_s() - t0) * 1e3;
+		double dt = (measure_now() - t0) * 1e3;
 		lat[i] = dt;
 		by_kind[q[i].kind][nk[q[i].kind]++] = dt;
 		if (s == IRM_OK) {
@@ -1050,17 +1024,17 @@ int main(int argc, char **argv)
 			search_result_free(&r);
 		}
 	}
-	double p50 = pct(lat, n, 0.5), p99 = pct(lat, n, 0.99);
+	double p50 = measure_pct(lat, n, 0.5), p99 = measure_pct(lat, n, 0.99);
 	snprintf(buf, sizeof buf, "%.3f / %.3f ms", p50, p99);
-	row("find p50 / p99 (mixed queries)", buf, "p99 ≤ 2 ms");
+	measure_row("find p50 / p99 (mixed queries)", buf, "p99 ≤ 2 ms");
 	for (int k = 0; k < Q_KINDS; k++) {
 		char what[64];
 		snprintf(what, sizeof what, "  %s (%zu)", qkind_names[k], nk[k]);
-		snprintf(buf, sizeof buf, "%.3f / %.3f ms", pct(by_kind[k], nk[k], 0.5), pct(by_kind[k], nk[k], 0.99));
-		row(what, buf, "");
+		snprintf(buf, sizeof buf, "%.3f / %.3f ms", measure_pct(by_kind[k], nk[k], 0.5), measure_pct(by_kind[k], nk[k], 0.99));
+		measure_row(what, buf, "");
 	}
 	snprintf(buf, sizeof buf, "%.1f %%", 100.0 * (double)found / (double)n);
-	row("queries that found someone", buf, "");
+	measure_row("queries that found someone", buf, "");
 
 	/* 3. Context loads. */
 	double *clat = calloc((size_t)nq, sizeof *clat);
@@ -1071,17 +1045,17 @@ int main(int argc, char **argv)
 		seed = seed * 1103515245u + 12345u;
 		snprintf(id, sizeof id, "C%ld", 1 + (long)((seed >> 8) % (unsigned long)customers));
 		struct customer_context x;
-		double t0 = now_s();
+		double t0 = measure_now();
 		enum irm_status s = context_load(c, id, &x, &e);
-		clat[i] = (now_s() - t0) * 1e3;
+		clat[i] = (measure_now() - t0) * 1e3;
 		if (s == IRM_OK) {
 			trips_seen += (long)x.n_trips;
 			context_free(&x);
 		}
 	}
-	snprintf(buf, sizeof buf, "%.3f / %.3f ms", pct(clat, (size_t)nq, 0.5), pct(clat, (size_t)nq, 0.99));
+	snprintf(buf, sizeof buf, "%.3f / %.3f ms", measure_pct(clat, (size_t)nq, 0.5), measure_pct(clat, (size_t)nq, 0.99));
 	snprintf(buf2, sizeof buf2, "load a customer's context (%.1f trips avg)", (double)trips_seen / (double)nq);
-	row(buf2, buf, "p99 ≤ 2 ms");
+	measure_row(buf2, buf, "p99 ≤ 2 ms");
 	cache_close(&c);
 
 	/* 4. The same full-text queries through the sqlite3 shell. */
@@ -1101,20 +1075,20 @@ int main(int argc, char **argv)
 		fclose(f);
 	char cmd[9000];
 	snprintf(cmd, sizeof cmd, "sqlite3 -readonly '%s' < '%s' > /dev/null", db_path, script);
-	double t0 = now_s();
+	double t0 = measure_now();
 	int rc = system(cmd);
-	double dt = now_s() - t0;
+	double dt = measure_now() - t0;
 	/* Start-up of the shell alone, to take away. */
 	snprintf(cmd, sizeof cmd, "sqlite3 -readonly '%s' 'SELECT 1' > /dev/null", db_path);
-	double t1 = now_s();
+	double t1 = measure_now();
 	rc |= system(cmd);
-	double startup = now_s() - t1;
+	double startup = measure_now() - t1;
 	if (rc == 0 && nfts) {
 		snprintf(buf, sizeof buf, "%.3f ms mean", (dt - startup) * 1e3 / (double)nfts);
 		snprintf(buf2, sizeof buf2, "reference, %zu queries", nfts);
-		row("sqlite3 shell, same FTS queries", buf, buf2);
+		measure_row("sqlite3 shell, same FTS queries", buf, buf2);
 	} else {
-		row("sqlite3 shell, same FTS queries", "not run", "(no sqlite3 shell)");
+		measure_row("sqlite3 shell, same FTS queries", "not run", "(no sqlite3 shell)");
 	}
 	unlink(script);
 
@@ -1127,7 +1101,7 @@ int main(int argc, char **argv)
 			worst = kb;
 	}
 	snprintf(buf, sizeof buf, "%.1f MB", (double)worst / 1024.0);
-	row("peak RSS of irm find", buf, "≤ 20 MB");
+	measure_row("peak RSS of irm find", buf, "≤ 20 MB");
 	sqlite3_close(db);
 
 	/* 6. The console, through a pseudo-terminal. */

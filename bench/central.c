@@ -24,6 +24,7 @@
  * server gets SIGTERM at the end, and dies with this process should it
  * die first (PR_SET_PDEATHSIG). */
 #define _GNU_SOURCE             /* memmem, accept4 */
+#include "measure.h"
 #include "central.h"
 
 #include <arpa/inet.h>
@@ -72,35 +73,6 @@ enum {
 static const char DEMO_NOW[] = "2026-11-22T09:00:00-07:00";
 
 /* --- small things -------------------------------------------------------------- */
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* The p-th fraction of v[0..n) (sorted in place). */
-static double pct(double *v, size_t n, double p)
-{
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof *v, cmp_double);
-	size_t i = (size_t)(p * (double)(n - 1) + 0.5);
-	return v[i];
-}
-
-static void row(const char *what, const char *value, const char *target)
-{
-	printf("  %-44s %-22s %s\n", what, value, target);
-	fflush(stdout);
-}
 
 /* 485468 → "485,468" */
 static const char *thousands(long long v, char *out, size_t size)
@@ -261,7 +233,7 @@ static pid_t spawn(char *const argv[], const char *log, const char *now)
  * status, or -1; *took the seconds it took to end. */
 static int stop_child(pid_t pid, int sig, double grace_s, double *took)
 {
-	double t0 = now_s();
+	double t0 = measure_now();
 	int ws = -1;
 	if (pid <= 0)
 		return -1;
@@ -272,7 +244,7 @@ static int stop_child(pid_t pid, int sig, double grace_s, double *took)
 			break;
 		if (r < 0)
 			return -1;
-		if (now_s() - t0 > grace_s) {
+		if (measure_now() - t0 > grace_s) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &ws, 0);
 			ws = -1;
@@ -281,7 +253,7 @@ static int stop_child(pid_t pid, int sig, double grace_s, double *took)
 		usleep(5000);
 	}
 	if (took)
-		*took = now_s() - t0;
+		*took = measure_now() - t0;
 	return ws;
 }
 
@@ -423,7 +395,7 @@ static bool server_start(const struct central_opts *o, const char *db, struct se
 		snprintf(why, size, "fork: %s", strerror(errno));
 		return false;
 	}
-	for (double t0 = now_s(); now_s() - t0 < 120;) {
+	for (double t0 = measure_now(); measure_now() - t0 < 120;) {
 		int ws;
 		if (waitpid(s->pid, &ws, WNOHANG) == s->pid) {
 			s->pid = 0;
@@ -542,7 +514,7 @@ static void feed_pass(const struct server *s, CURL *h, struct buf *b, char *end,
 	char url[512], cursor[64] = "";
 	bool more = true;
 	memset(p, 0, sizeof *p);
-	double c0 = proc_cpu_s(s->pid), s0 = self_cpu_s(), t0 = now_s();
+	double c0 = proc_cpu_s(s->pid), s0 = self_cpu_s(), t0 = measure_now();
 	while (more) {
 		snprintf(url, sizeof url, "%s/v1/changes?scope=all&limit=%d%s%s", s->base, PAGE,
 			 cursor[0] ? "&cursor=" : "", cursor);
@@ -564,7 +536,7 @@ static void feed_pass(const struct server *s, CURL *h, struct buf *b, char *end,
 		p->bytes += b->len;
 		p->pages++;
 	}
-	p->secs = now_s() - t0;
+	p->secs = measure_now() - t0;
 	p->server_cpu = proc_cpu_s(s->pid) - c0;
 	p->client_cpu = self_cpu_s() - s0;
 	p->ok = true;
@@ -579,25 +551,25 @@ static void feed_rows(struct pass *v, size_t n, long long expected)
 	best = v[0];
 	med = v[n / 2];
 	snprintf(what, sizeof what, "changes feed, scope all, limit=%d (%zu runs)", PAGE, n);
-	row(what, "", "");
+	measure_row(what, "", "");
 	snprintf(buf, sizeof buf, "%s / %s", thousands((long long)per_s((double)best.records, best.secs), a, sizeof a),
 		 thousands((long long)per_s((double)med.records, med.secs), c, sizeof c));
-	row("  records/s, best / median", buf, "≥ 100,000 records/s");
+	measure_row("  records/s, best / median", buf, "≥ 100,000 records/s");
 	snprintf(buf, sizeof buf, "%.0f / %.0f", per_s((double)best.pages, best.secs),
 		 per_s((double)med.pages, med.secs));
-	row("  pages/s, best / median", buf, "");
+	measure_row("  pages/s, best / median", buf, "");
 	snprintf(buf, sizeof buf, "%.1f / %.1f", per_s((double)best.bytes / 1e6, best.secs),
 		 per_s((double)med.bytes / 1e6, med.secs));
-	row("  MB/s, best / median", buf, "");
+	measure_row("  MB/s, best / median", buf, "");
 	snprintf(buf, sizeof buf, "%.2f s / %.2f s", best.secs, med.secs);
 	snprintf(what, sizeof what, "  a whole pass: %s records, %zu pages",
 		 thousands((long long)best.records, a, sizeof a), best.pages);
-	row(what, buf, "");
+	measure_row(what, buf, "");
 	snprintf(buf, sizeof buf, "%.2f / %.2f ms", best.server_cpu * 1e3 / (double)best.pages,
 		 best.client_cpu * 1e3 / (double)best.pages);
-	row("  CPU a page: server / this client", buf, "(best run; 2 cores shared)");
+	measure_row("  CPU a page: server / this client", buf, "(best run; 2 cores shared)");
 	snprintf(buf, sizeof buf, "%.1f KB", (double)best.bytes / (double)best.pages / 1e3);
-	row("  mean page size", buf, "");
+	measure_row("  mean page size", buf, "");
 	if (expected >= 0 && (long long)best.records != expected)
 		printf("    note: %s records read, the store's feed holds %s under scope all\n",
 		       thousands((long long)best.records, a, sizeof a), thousands(expected, c, sizeof c));
@@ -610,14 +582,14 @@ static void fetch_repeat(CURL *h, struct buf *b, const char *url, size_t times, 
 			 struct pass *p)
 {
 	memset(p, 0, sizeof *p);
-	double c0 = other > 0 ? proc_cpu_s(other) : 0, t0 = now_s();
+	double c0 = other > 0 ? proc_cpu_s(other) : 0, t0 = measure_now();
 	for (size_t i = 0; i < times; i++) {
 		if (get(h, b, url) != 200)
 			return;
 		p->bytes += b->len;
 		p->pages++;
 	}
-	p->secs = now_s() - t0;
+	p->secs = measure_now() - t0;
 	p->server_cpu = other > 0 ? proc_cpu_s(other) - c0 : 0;
 	p->ok = true;
 }
@@ -641,17 +613,17 @@ static void static_rows(const char *label, const char *url, size_t times, size_t
 	curl_easy_cleanup(h);
 	free(b.p);
 	if (!n) {
-		row(label, "failed", ref);
+		measure_row(label, "failed", ref);
 		return;
 	}
 	qsort(v, n, sizeof *v, cmp_pass_rate);
 	snprintf(buf, sizeof buf, "%.0f pages/s", per_s((double)v[0].pages, v[0].secs));
-	row(label, buf, ref);
+	measure_row(label, buf, ref);
 	snprintf(buf, sizeof buf, "%.1f MB/s", per_s((double)v[0].bytes / 1e6, v[0].secs));
 	char what[96];
 	snprintf(what, sizeof what, "  as records/s (%zu a page)", per_page);
-	row("  MB/s (best)", buf, "");
-	row(what, thousands((long long)per_s((double)(v[0].pages * per_page), v[0].secs), a, sizeof a), "");
+	measure_row("  MB/s (best)", buf, "");
+	measure_row(what, thousands((long long)per_s((double)(v[0].pages * per_page), v[0].secs), a, sizeof a), "");
 }
 
 /* nginx on the path, or where Debian puts it; IRM_BENCH_NGINX overrides. */
@@ -699,7 +671,7 @@ static void nginx_ceiling(const struct buf *page, size_t pages, size_t per_page)
 	snprintf(dir, sizeof dir, "%s/irm-bench-nginx.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	int port = free_port();
 	if (!mkdtemp(dir) || port <= 0) {
-		row("nginx, the same page as a static file", "not run", "(no temporary directory)");
+		measure_row("nginx, the same page as a static file", "not run", "(no temporary directory)");
 		return;
 	}
 	snprintf(path, sizeof path, "%s/page.json", dir);
@@ -727,7 +699,7 @@ static void nginx_ceiling(const struct buf *page, size_t pages, size_t per_page)
 	char *argv[] = { bin, (char *)"-e", log, (char *)"-p", dir, (char *)"-c", conf, NULL };
 	pid_t pid = spawn(argv, NULL, NULL);
 	bool up = false;
-	for (double t0 = now_s(); pid > 0 && now_s() - t0 < 10 && !up;) {
+	for (double t0 = measure_now(); pid > 0 && measure_now() - t0 < 10 && !up;) {
 		int ws;
 		if (waitpid(pid, &ws, WNOHANG) == pid) {
 			pid = 0;
@@ -743,7 +715,7 @@ static void nginx_ceiling(const struct buf *page, size_t pages, size_t per_page)
 			    "ceiling: no work but sending");
 	} else {
 		log_tail(log, why, sizeof why);
-		row("nginx, the same page as a static file", "did not start", why);
+		measure_row("nginx, the same page as a static file", "did not start", why);
 	}
 	if (pid > 0)
 		stop_child(pid, SIGTERM, 5, NULL);
@@ -867,18 +839,18 @@ static void health_loop(const struct server *s)
 	if (!h)
 		return;
 	snprintf(url, sizeof url, "%s/v1/health", s->base);
-	double c0 = proc_cpu_s(s->pid), t0 = now_s(), t;
-	while ((t = now_s()) - t0 < HEALTH_MS / 1000.0 && get(h, &b, url) == 200)
+	double c0 = proc_cpu_s(s->pid), t0 = measure_now(), t;
+	while ((t = measure_now()) - t0 < HEALTH_MS / 1000.0 && get(h, &b, url) == 200)
 		n++;
 	double cpu = proc_cpu_s(s->pid) - c0;
 	curl_easy_cleanup(h);
 	free(b.p);
 	snprintf(buf, sizeof buf, "%.0f requests/s", per_s((double)n, t - t0));
 	snprintf(what, sizeof what, "GET /v1/health in a loop (%zu)", n);
-	row(what, buf, "reference: the server's plumbing");
+	measure_row(what, buf, "reference: the server's plumbing");
 	snprintf(buf, sizeof buf, "%.0f µs / %.0f µs", n ? (t - t0) * 1e6 / (double)n : 0,
 		 n ? cpu * 1e6 / (double)n : 0);
-	row("  a request: wall / server CPU", buf, "");
+	measure_row("  a request: wall / server CPU", buf, "");
 }
 
 /* --- 3. ingest ------------------------------------------------------------------ */
@@ -994,13 +966,13 @@ static void ingest(const struct server *s, char *const *ids, size_t n_ids, char 
 	while (batches < INGEST_BATCHES && (batches + 1) * BATCH <= n_ids &&
 	       (batches < 3 || total * 1e3 < INGEST_MS)) {
 		events_body(&body, ids + batches * BATCH, BATCH);
-		double t0 = now_s();
+		double t0 = measure_now();
 		long code = post_events(h, s, &body, &ans);
-		double dt = now_s() - t0;
+		double dt = measure_now() - t0;
 		if (code != 200) {
 			snprintf(what, sizeof what, "POST /v1/events, batch %zu", batches + 1);
 			snprintf(buf, sizeof buf, "HTTP %ld", code);
-			row(what, buf, code > 0 && ans.p ? ans.p : "no answer");
+			measure_row(what, buf, code > 0 && ans.p ? ans.p : "no answer");
 			break;
 		}
 		json_t *j = json_loadb(ans.p, ans.len, 0, NULL);
@@ -1019,21 +991,21 @@ static void ingest(const struct server *s, char *const *ids, size_t n_ids, char 
 	snprintf(what, sizeof what, "POST /v1/events, %d a batch (%zu batch%s)", BATCH, batches,
 		 batches == 1 ? "" : "es");
 	snprintf(buf, sizeof buf, "%s events/s", thousands((long long)per_s((double)events, total), a, sizeof a));
-	row(what, buf, "≥ 10,000 events/s");
-	snprintf(buf, sizeof buf, "%.0f / %.0f ms", pct(ms, batches, 0.5), pct(ms, batches, 1.0));
-	row("  a batch: p50 / max", buf, "");
+	measure_row(what, buf, "≥ 10,000 events/s");
+	snprintf(buf, sizeof buf, "%.0f / %.0f ms", measure_pct(ms, batches, 0.5), measure_pct(ms, batches, 1.0));
+	measure_row("  a batch: p50 / max", buf, "");
 	snprintf(buf, sizeof buf, "%.0f µs", cpu * 1e6 / (double)events);
-	row("  server CPU an event", buf, "");
+	measure_row("  server CPU an event", buf, "");
 	long counts[3];
 	char end[64];
 	if (feed_since(s, cursor, counts, end, sizeof end)) {
 		snprintf(buf, sizeof buf, "%ld", updated);
-		row("  legs flown (records updated)", buf, "");
+		measure_row("  legs flown (records updated)", buf, "");
 		snprintf(buf, sizeof buf, "%ld / %ld / %ld", counts[1], counts[0], counts[2]);
-		row("  then in the feed: trips / customers / alerts", buf, "(alerts: the milestone engine)");
+		measure_row("  then in the feed: trips / customers / alerts", buf, "(alerts: the milestone engine)");
 		snprintf(cursor, cursor_size, "%s", end);
 	} else {
-		row("  the feed after the ingest", "could not be read", "");
+		measure_row("  the feed after the ingest", "could not be read", "");
 	}
 }
 
@@ -1064,7 +1036,7 @@ static void fan_url(struct fan *f, const struct server *s, const char *cursor)
  * early (false). */
 static bool fan_park(struct fan *f, const struct server *s, double *secs, char *why, size_t size)
 {
-	double t0 = now_s(), quiet_since = 0, last_cpu = -1;
+	double t0 = measure_now(), quiet_since = 0, last_cpu = -1;
 	for (size_t i = 0; i < f->n; i++) {
 		struct client *c = &f->c[i];
 		c->b.len = 0;
@@ -1089,7 +1061,7 @@ static bool fan_park(struct fan *f, const struct server *s, double *secs, char *
 			curl_easy_getinfo(f->c[i].h, CURLINFO_REQUEST_SIZE, &req);
 			sent += req > 0;
 		}
-		double t = now_s(), cpu = proc_cpu_s(s->pid);
+		double t = measure_now(), cpu = proc_cpu_s(s->pid);
 		if (sent == f->n && established_to(s->port) >= (long)f->n) {
 			if (cpu != last_cpu || quiet_since == 0)
 				quiet_since = t;
@@ -1125,7 +1097,7 @@ static bool fan_round(struct fan *f, const struct server *s, const char *segment
 	curl_easy_setopt(p, CURLOPT_POSTFIELDS, body.p);
 	curl_easy_setopt(p, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
 	cursor[0] = '\0';
-	double t0 = now_s();
+	double t0 = measure_now();
 	curl_multi_add_handle(f->m, p);
 	while (answered < f->n || !post_done) {
 		int running, left;
@@ -1134,7 +1106,7 @@ static bool fan_round(struct fan *f, const struct server *s, const char *segment
 		while ((msg = curl_multi_info_read(f->m, &left))) {
 			if (msg->msg != CURLMSG_DONE)
 				continue;
-			double t = now_s() - t0;
+			double t = measure_now() - t0;
 			CURL *h = msg->easy_handle;
 			long code = 0;
 			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
@@ -1167,7 +1139,7 @@ static bool fan_round(struct fan *f, const struct server *s, const char *segment
 			else if (strcmp(cursor, cur) != 0)
 				mismatched++;
 		}
-		if (now_s() - t0 > 60) {
+		if (measure_now() - t0 > 60) {
 			snprintf(why, size, "after 60 s, %zu of %zu answered", answered, f->n);
 			ok = false;
 			break;
@@ -1206,9 +1178,9 @@ static void fan_out(const struct server *s, char *cursor, char *const *segments,
 		f.n = rl.rlim_cur > 128 ? (size_t)rl.rlim_cur - 64 : 64;
 	snprintf(what, sizeof what, "fan-out: %zu long-polls parked, one event", f.n);
 	snprintf(buf, sizeof buf, "fd limit %llu", (unsigned long long)rl.rlim_cur);
-	row(what, "", buf);
+	measure_row(what, "", buf);
 	if (n_seg < FAN_ROUNDS) {
-		row("  not run", "no booked legs left", "");
+		measure_row("  not run", "no booked legs left", "");
 		return;
 	}
 	f.m = curl_multi_init();
@@ -1233,13 +1205,13 @@ static void fan_out(const struct server *s, char *cursor, char *const *segments,
 			proc_threads_rss(s->pid, &th1, &rss1);
 			snprintf(buf, sizeof buf, "%.2f s", park_s);
 			snprintf(what, sizeof what, "  park %zu (connect, request, park)", f.n);
-			row(what, buf, "");
+			measure_row(what, buf, "");
 			snprintf(buf, sizeof buf, "%ld / %ld", th0, th1);
 			snprintf(what, sizeof what, "  server threads idle / %zu parked", f.n);
 			snprintf(note, sizeof note, "pool %d + main + ticker: a wait costs no thread", THREADS);
-			row(what, buf, note);
+			measure_row(what, buf, note);
 			snprintf(buf, sizeof buf, "%.1f / %.1f MB", (double)rss0 / 1024, (double)rss1 / 1024);
-			row("  server memory idle / parked", buf, "RssAnon: the mapped store not counted");
+			measure_row("  server memory idle / parked", buf, "RssAnon: the mapped store not counted");
 		}
 		c0 = proc_cpu_s(s->pid);
 		if (!fan_round(&f, s, segments[r], lat, &post_ms, cursor, 64, why, sizeof why))
@@ -1248,19 +1220,19 @@ static void fan_out(const struct server *s, char *cursor, char *const *segments,
 		memcpy(all + n_all, lat, f.n * sizeof *lat);
 		n_all += f.n;
 		rounds++;
-		double p50 = pct(lat, f.n, 0.5), p99 = pct(lat, f.n, 0.99), max = pct(lat, f.n, 1.0);
+		double p50 = measure_pct(lat, f.n, 0.5), p99 = measure_pct(lat, f.n, 0.99), max = measure_pct(lat, f.n, 1.0);
 		snprintf(what, sizeof what, "  round %d: p50 / p99 / max", r + 1);
 		snprintf(buf, sizeof buf, "%.0f / %.0f / %.0f ms", p50 * 1e3, p99 * 1e3, max * 1e3);
 		snprintf(note, sizeof note, "(the POST %.0f ms; server CPU %.2f s)", post_ms, cpu);
-		row(what, buf, note);
+		measure_row(what, buf, note);
 	}
 	if (why[0])
-		row("  stopped", "", why);
+		measure_row("  stopped", "", why);
 	if (n_all) {
 		snprintf(what, sizeof what, "  POST to answer, all %d rounds: p50/p99/max", rounds);
-		snprintf(buf, sizeof buf, "%.0f / %.0f / %.0f ms", pct(all, n_all, 0.5) * 1e3,
-			 pct(all, n_all, 0.99) * 1e3, pct(all, n_all, 1.0) * 1e3);
-		row(what, buf, "p99 ≤ 1 s");
+		snprintf(buf, sizeof buf, "%.0f / %.0f / %.0f ms", measure_pct(all, n_all, 0.5) * 1e3,
+			 measure_pct(all, n_all, 0.99) * 1e3, measure_pct(all, n_all, 1.0) * 1e3);
+		measure_row(what, buf, "p99 ≤ 1 s");
 	}
 	for (size_t i = 0; i < f.n; i++) {
 		curl_multi_remove_handle(f.m, f.c[i].h);
@@ -1291,30 +1263,30 @@ static bool store_ready(const struct central_opts *o, char *run_db, size_t size)
 		/* Made under another name: a run cut short leaves no store to reuse. */
 		char *argv[] = { (char *)o->bin, (char *)"demo", (char *)"--customers", n, (char *)"--db", tmp,
 				 (char *)"--force", NULL };
-		double t0 = now_s();
+		double t0 = measure_now();
 		remove_db(db);
 		int rc = run_wait(argv, log, DEMO_NOW);
 		if (rc != 0 || rename(tmp, db) != 0) {
 			log_tail(log, why, sizeof why);
-			row(what, "failed", why);
+			measure_row(what, "failed", why);
 			remove_db(tmp);
 			return false;
 		}
-		snprintf(buf, sizeof buf, "%.1f s", now_s() - t0);
-		row(what, buf, "(once; --reuse keeps it)");
+		snprintf(buf, sizeof buf, "%.1f s", measure_now() - t0);
+		measure_row(what, buf, "(once; --reuse keeps it)");
 	} else {
-		row(what, "reused", "(--reuse)");
+		measure_row(what, "reused", "(--reuse)");
 	}
 	stat(db, &sb);
 	remove_db(run_db);
-	double t0 = now_s();
+	double t0 = measure_now();
 	if (!copy_file(db, run_db)) {
-		row("copy the store for this run", "failed", strerror(errno));
+		measure_row("copy the store for this run", "failed", strerror(errno));
 		return false;
 	}
-	snprintf(buf, sizeof buf, "%.1f s", now_s() - t0);
+	snprintf(buf, sizeof buf, "%.1f s", measure_now() - t0);
 	snprintf(what, sizeof what, "copy the store for this run (%.2f GB)", (double)sb.st_size / 1e9);
-	row(what, buf, "(the run writes to it)");
+	measure_row(what, buf, "(the run writes to it)");
 	return true;
 }
 
@@ -1338,14 +1310,14 @@ int central_bench(const struct central_opts *o)
 		goto out;
 	n_ids = booked_legs(run_db, (size_t)INGEST_BATCHES * BATCH + FAN_ROUNDS, &ids, &feed_all);
 
-	double t0 = now_s();
+	double t0 = measure_now();
 	if (!server_start(o, run_db, &s, why, sizeof why)) {
-		row("start irm-central", "failed", why);
+		measure_row("start irm-central", "failed", why);
 		goto out;
 	}
-	snprintf(buf, sizeof buf, "%.2f s", now_s() - t0);
+	snprintf(buf, sizeof buf, "%.2f s", measure_now() - t0);
 	snprintf(what, sizeof what, "start irm-central (%d threads, port %d)", THREADS, s.port);
-	row(what, buf, "");
+	measure_row(what, buf, "");
 	rc = 0;
 
 	/* 1. The feed. */
@@ -1357,7 +1329,7 @@ int central_bench(const struct central_opts *o)
 		long save_at = i == 1 && n_passes ? (long)passes[0].pages / 2 : -1;
 		feed_pass(&s, h, &b, end, sizeof end, save_at, &page, &passes[n_passes], why, sizeof why);
 		if (!passes[n_passes].ok) {
-			row("changes feed, scope all", "failed", why);
+			measure_row("changes feed, scope all", "failed", why);
 			break;
 		}
 		n_passes++;
@@ -1389,7 +1361,7 @@ int central_bench(const struct central_opts *o)
 		size_t pages = passes[0].pages, per = count_changes(page.p, page.len);
 		char label[96];
 		snprintf(label, sizeof label, "the same page (%.0f KB) %zu times:", (double)page.len / 1e3, pages);
-		row(label, "", "");
+		measure_row(label, "", "");
 		nginx_ceiling(&page, pages, per);
 		struct reader r;
 		if (reader_start(&r, &page)) {
@@ -1415,7 +1387,7 @@ out:
 		int ws = stop_child(s.pid, SIGTERM, 15, &took);
 		snprintf(buf, sizeof buf, ws >= 0 && WIFEXITED(ws) ? "exit %d in %.2f s" : "killed (%d) after %.2f s",
 			 ws >= 0 && WIFEXITED(ws) ? WEXITSTATUS(ws) : ws, took);
-		row("stop irm-central (SIGTERM)", buf, "");
+		measure_row("stop irm-central (SIGTERM)", buf, "");
 	}
 	curl_slist_free_all(s.agent);
 	curl_slist_free_all(s.ingest);

@@ -2,6 +2,7 @@
  * text so that nothing in it can act on a terminal. */
 #include "utf8.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
@@ -179,4 +180,17 @@ char *utf8_sanitize(const char *s)
 	if (len + 1 < size)
 		out = xrealloc(out, len + 1);
 	return out;
+}
+
+json_t *utf8_json(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (!j) {
+		char *safe = utf8_sanitize(s);
+		j = json_string(safe);
+		free(safe);
+	}
+	return j ? j : json_string("");
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 /* Decode one code point from s (n bytes available). Returns its length in
  * bytes (1..4), or 0 if the bytes there are not valid UTF-8 (overlong forms,
  * surrogates and values above U+10FFFF are invalid). */
@@ -28,6 +30,9 @@ size_t utf8_length(const char *s);
  * so does each invalid byte. Everything else is kept byte for byte. NULL
  * gives "". */
 char *utf8_sanitize(const char *s);
+/* A JSON string of s (a new reference): null for NULL; text that is not
+ * valid UTF-8 is made safe first rather than dropped. */
+json_t *utf8_json(const char *s);
 /* The same into a caller's buffer, cut at a character boundary; returns the
  * length written (always NUL-terminated when size > 0). */
 size_t utf8_sanitize_into(const char *s, char *buf, size_t size);

@@ -582,13 +582,9 @@ enum irm_status alerts_act(struct cache *c, const char *alert_id, enum alert_eve
 
 	if (res)
 		memset(res, 0, sizeof *res);
-	if (!alert_id || !*alert_id)
-		return err_set(e, IRM_EUSAGE, "no alert id given");
-	if ((s = act_validate(ev, who, action, text, assignee, e)) != IRM_OK)
-		return s;
 	if ((s = cache_begin(c, e)) != IRM_OK)
 		return s;
-	s = act_apply(c, alert_id, ev, who, action, text, assignee, now, res, e);
+	s = alerts_act_tx(c, alert_id, ev, who, action, text, assignee, now, res, e);
 	if (s == IRM_OK)
 		s = cache_commit(c, e);
 	if (s != IRM_OK)
@@ -1035,21 +1031,6 @@ enum irm_status alerts_activity(struct cache *c, int64_t now, int hours, long *c
 
 /* --- alerts_item_json ------------------------------------------------------- */
 
-/* A string, or null; text that is not valid UTF-8 (which the cache never
- * holds) is made safe rather than dropped. */
-static json_t *str_json(const char *s)
-{
-	if (!s)
-		return json_null();
-	json_t *j = json_string(s);
-	if (!j) {
-		char *safe = utf8_sanitize(s);
-		j = json_string(safe);
-		free(safe);
-	}
-	return j ? j : json_null();
-}
-
 static json_t *time_utc_json(int64_t utc)
 {
 	char buf[26];
@@ -1060,11 +1041,11 @@ static json_t *time_utc_json(int64_t utc)
 static json_t *leg_json(const struct alert_leg *g)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "id", str_json(g->id));
-	json_object_set_new(o, "carrier", str_json(g->known ? g->carrier : NULL));
-	json_object_set_new(o, "flight", str_json(g->known ? g->flight : NULL));
-	json_object_set_new(o, "origin", str_json(g->known ? g->origin : NULL));
-	json_object_set_new(o, "destination", str_json(g->known ? g->destination : NULL));
+	json_object_set_new(o, "id", utf8_json(g->id));
+	json_object_set_new(o, "carrier", utf8_json(g->known ? g->carrier : NULL));
+	json_object_set_new(o, "flight", utf8_json(g->known ? g->flight : NULL));
+	json_object_set_new(o, "origin", utf8_json(g->known ? g->origin : NULL));
+	json_object_set_new(o, "destination", utf8_json(g->known ? g->destination : NULL));
 	if (g->known) {
 		char dep[26];
 		date_format_time(g->departure, dep);
@@ -1078,33 +1059,33 @@ static json_t *leg_json(const struct alert_leg *g)
 json_t *alerts_item_json(const struct alert_item *a)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "id", str_json(a->id));
-	json_object_set_new(o, "customer_id", str_json(a->customer_id));
-	json_object_set_new(o, "customer_name", str_json(a->customer_name));
-	json_object_set_new(o, "kind", str_json(a->kind));
+	json_object_set_new(o, "id", utf8_json(a->id));
+	json_object_set_new(o, "customer_id", utf8_json(a->customer_id));
+	json_object_set_new(o, "customer_name", utf8_json(a->customer_name));
+	json_object_set_new(o, "kind", utf8_json(a->kind));
 	json_object_set_new(o, "threshold", a->threshold >= 0 ? json_integer(a->threshold) : json_null());
 	json_object_set_new(o, "state", json_string(alert_state_name(a->state)));
 	json_object_set_new(o, "segment", a->has_segment ? leg_json(&a->segment) : json_null());
-	json_object_set_new(o, "title", str_json(a->title));
-	json_object_set_new(o, "message", str_json(a->message));
+	json_object_set_new(o, "title", utf8_json(a->title));
+	json_object_set_new(o, "message", utf8_json(a->message));
 	json_object_set_new(o, "priority", json_integer(a->priority));
 	json_object_set_new(o, "due_at", a->has_due ? time_utc_json(a->due_utc) : json_null());
-	json_object_set_new(o, "assigned_to", str_json(a->assigned_to));
+	json_object_set_new(o, "assigned_to", utf8_json(a->assigned_to));
 	json_object_set_new(o, "action", a->has_action ? json_string(alert_action_name(a->action))
 						       : json_null());
-	json_object_set_new(o, "reason", str_json(a->reason));
+	json_object_set_new(o, "reason", utf8_json(a->reason));
 	json_object_set_new(o, "created_at", time_utc_json(a->created_utc));
 	json_object_set_new(o, "updated_at", time_utc_json(a->updated_utc));
 	json_t *h = json_array();
 	for (size_t i = 0; i < a->n_history; i++) {
 		const struct alert_history_entry *x = &a->history[i];
 		json_t *r = json_object();
-		json_object_set_new(r, "who", str_json(x->who));
+		json_object_set_new(r, "who", utf8_json(x->who));
 		json_object_set_new(r, "at", time_utc_json(x->at_utc));
 		json_object_set_new(r, "from", x->has_from ? json_string(alert_state_name(x->from))
 							   : json_null());
 		json_object_set_new(r, "to", json_string(alert_state_name(x->to)));
-		json_object_set_new(r, "note", str_json(x->note));
+		json_object_set_new(r, "note", utf8_json(x->note));
 		json_array_append_new(h, r);
 	}
 	json_object_set_new(o, "history", h);

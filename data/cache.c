@@ -184,19 +184,20 @@ static int pragma_int(struct cache *c, const char *sql)
 	return v;
 }
 
-/* A random console id made once, at creation: 32 hex digits. */
-static enum irm_status make_console_id(char out[33], struct irm_err *e)
+enum irm_status cache_random_hex(char *out, size_t bytes, struct irm_err *e)
 {
-	unsigned char b[16];
+	unsigned char b[64];
+	if (bytes > sizeof b)
+		return err_set(e, IRM_EUSAGE, "at most %zu random bytes", sizeof b);
 	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
+	if (fd < 0 || read(fd, b, bytes) != (ssize_t)bytes) {
 		if (fd >= 0)
 			close(fd);
 		return err_set(e, IRM_ECACHE, "/dev/urandom: %s", strerror(errno));
 	}
 	close(fd);
-	for (int i = 0; i < 16; i++)
+	for (size_t i = 0; i < bytes; i++)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 	return IRM_OK;
 }
@@ -225,7 +226,7 @@ static enum irm_status migrate(struct cache *c, struct irm_err *e)
 		s = cache_exec(c, schema_steps[i], e);
 	if (s == IRM_OK && version == 0) {
 		char id[33];
-		s = make_console_id(id, e);
+		s = cache_random_hex(id, 16, e);  /* the console id, made once */
 		if (s == IRM_OK) {
 			sqlite3_stmt *st = cache_stmt(c, "INSERT INTO meta(key, value) VALUES "
 						     "('console_id', ?1), ('mode', 'local')", e);

@@ -53,6 +53,10 @@ void cache_rollback(struct cache *c);
  * and actions log), so that its writes commit with the cache's. */
 struct sqlite3 *cache_sqlite(struct cache *c);
 
+/* `bytes` random bytes (at most 64) from the system, as 2 * bytes lower-case
+ * hex digits and a NUL into out: console ids, epochs, tokens. */
+enum irm_status cache_random_hex(char *out, size_t bytes, struct irm_err *e);
+
 /* The schema version this binary writes. */
 int cache_schema_version(void);
 

@@ -316,8 +316,8 @@ static long element_at(const char *body, size_t len, size_t at)
 	return index;
 }
 
-/* The body as a JSON object whose members are all in `known`; `list` names
- * its array of records, for saying which one a syntax error is in. */
+/* The body as a JSON object whose members are all in `known`; known[0]
+ * names its array of records, for saying which one a syntax error is in. */
 static json_t *body_object(struct request *r, struct reply *out, const char *const *known)
 {
 	json_error_t err;
@@ -403,14 +403,8 @@ static json_t *rejected(int64_t seq, const char *reason, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	json_t *m = json_string(msg);
-	if (!m) {
-		char *safe = utf8_sanitize(msg);
-		m = json_string(safe);
-		free(safe);
-	}
 	return json_pack("{s:I, s:s, s:s, s:o}", "seq", (json_int_t)seq, "status", "rejected",
-			 "reason", reason, "message", m ? m : json_string(""));
+			 "reason", reason, "message", utf8_json(msg));
 }
 
 /* Required string members, or a rejection naming the first missing; and

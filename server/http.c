@@ -58,13 +58,7 @@ void reply_error(struct reply *out, int status, const char *code, const char *fm
 	va_end(ap);
 	json_t *j = json_object();
 	json_object_set_new(j, "error", json_string(code));
-	json_t *m = json_string(msg);
-	if (!m) {  /* a message quoting bad input that is not UTF-8 */
-		char *safe = utf8_sanitize(msg);
-		m = json_string(safe);
-		free(safe);
-	}
-	json_object_set_new(j, "message", m ? m : json_string("(unprintable)"));
+	json_object_set_new(j, "message", utf8_json(msg));  /* it may quote bad input */
 	char *text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(j);
 	reply_json(out, status, text, strlen(text));

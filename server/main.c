@@ -1,7 +1,6 @@
 /* main.c — the irm-central command: serve the sync contract, load records
  * into the store, fill it with the demo, make a token. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,7 +75,26 @@ static bool parse_long(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
-/* Publish what a load touched, in its own transaction. */
+/* The options of a command that takes only --db (and --help): -1 to go
+ * on, else the exit status. */
+static int db_option(int argc, char **argv, const char *cmd, const char **db)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' }, { 0 } };
+	int ch;
+	*db = default_db();
+	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		if (ch == 'd')
+			*db = optarg;
+		else if (ch == 'h')
+			return fputs(USAGE, stdout), 0;
+		else
+			return usage("%s: unknown option", cmd);
+	}
+	return -1;
+}
+
+/* Publish what a demo touched, in its own transaction. */
 static enum irm_status publish_all(struct store *st, struct irm_err *e)
 {
 	struct store_keys none = { 0 };
@@ -108,18 +126,10 @@ static int fail(const struct irm_err *e)
 
 static int cmd_load(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' }, { 0 } };
-	const char *db = default_db();
-	int ch;
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		if (ch == 'd')
-			db = optarg;
-		else if (ch == 'h')
-			return fputs(USAGE, stdout), 0;
-		else
-			return usage("load: unknown option");
-	}
+	const char *db;
+	int rc = db_option(argc, argv, "load", &db);
+	if (rc >= 0)
+		return rc;
 	if (optind + 1 != argc)
 		return usage("load: one FILE");
 	struct irm_err e = { 0 };
@@ -207,18 +217,10 @@ static int cmd_demo(int argc, char **argv)
  * than trust feed numbers that will be given again to other changes. */
 static int cmd_new_epoch(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' }, { 0 } };
-	const char *db = default_db();
-	int ch;
-	while ((ch = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		if (ch == 'd')
-			db = optarg;
-		else if (ch == 'h')
-			return fputs(USAGE, stdout), 0;
-		else
-			return usage("new-epoch: unknown option");
-	}
+	const char *db;
+	int rc = db_option(argc, argv, "new-epoch", &db);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc)
 		return usage("new-epoch: unexpected argument '%s'", argv[optind]);
 	struct irm_err e = { 0 };
@@ -245,15 +247,11 @@ static int cmd_token(int argc, char **argv)
 		return usage("token: a kiosk token and only a kiosk token names a station");
 	if (argc == 3 && !airports_find(argv[2]))
 		return usage("token: unknown airport '%s' (an IATA code in capitals, like DEN)", argv[2]);
-	unsigned char b[32];
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
-		fprintf(stderr, "irm-central: /dev/urandom: %s\n", strerror(errno));
-		return 1;
-	}
-	close(fd);
-	for (size_t i = 0; i < sizeof b; i++)
-		printf("%02x", b[i]);
+	char token[65];
+	struct irm_err e = { 0 };
+	if (cache_random_hex(token, 32, &e) != IRM_OK)
+		return fail(&e);
+	fputs(token, stdout);
 	printf(" %s%s%s\n", argv[1], argc == 3 ? " " : "", argc == 3 ? argv[2] : "");
 	return 0;
 }

@@ -7,14 +7,11 @@
  * change and its place in the feed commit together or not at all. */
 #include "store.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "alerts.h"
 #include "context.h"
@@ -248,22 +245,6 @@ static enum irm_status meta_put_int(struct store *s, const char *key, int64_t v,
 	return meta_put(s, key, buf, e);
 }
 
-/* A new epoch: 16 hex digits from the system's random source. */
-static enum irm_status make_epoch(char out[static 17], struct irm_err *e)
-{
-	unsigned char b[8];
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
-		if (fd >= 0)
-			close(fd);
-		return err_set(e, IRM_ECACHE, "/dev/urandom: %s", strerror(errno));
-	}
-	close(fd);
-	for (int i = 0; i < 8; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
-	return IRM_OK;
-}
-
 enum irm_status store_open(const char *path, unsigned flags, const struct store_opts *o,
 			   struct store **out, struct irm_err *e)
 {
@@ -307,7 +288,7 @@ enum irm_status store_open(const char *path, unsigned flags, const struct store_
 	bool found = false;
 	if ((st = meta_get(s, "epoch", s->epoch, sizeof s->epoch, &found, e)) == IRM_OK && !found) {
 		char epoch[17];
-		if ((st = make_epoch(epoch, e)) == IRM_OK &&
+		if ((st = cache_random_hex(epoch, 8, e)) == IRM_OK &&
 		    (st = meta_put(s, "epoch", epoch, e)) == IRM_OK)
 			snprintf(s->epoch, sizeof s->epoch, "%s", epoch);
 	}
@@ -609,7 +590,7 @@ enum kind { K_TRIP, K_CUSTOMER, K_ALERT, K_NOTE, K_GREETING, K_COUNT };
 static const char *const KIND_NAMES[K_COUNT] = { "trip", "customer", "alert", "note", "greeting" };
 
 struct work {
-	struct engine_set todo[K_COUNT];    /* ids, each once, in order of arrival */
+	struct engine_set pending[K_COUNT];    /* ids, each once, in order of arrival */
 	size_t done[K_COUNT];
 };
 
@@ -710,7 +691,7 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 			const struct store_keys *ks = pass ? &d.keys : &old;
 			for (size_t i = 0; i < ks->n; i++)
 				if (strncmp(ks->v[i], "c:", 2) == 0)
-					engine_set_add(&w->todo[K_CUSTOMER], ks->v[i] + 2);
+					engine_set_add(&w->pending[K_CUSTOMER], ks->v[i] + 2);
 		}
 		if (!(q = stmt(s, Q_TRIP_ALERTS, e))) {
 			st = IRM_ECACHE;
@@ -718,7 +699,7 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 		}
 		bind_str(q, 1, id);
 		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-			engine_set_add(&w->todo[K_ALERT], (const char *)sqlite3_column_text(q, 0));
+			engine_set_add(&w->pending[K_ALERT], (const char *)sqlite3_column_text(q, 0));
 		sqlite3_reset(q);
 		if (rc != SQLITE_DONE) {
 			st = sql_error(s, e, "reading a trip's alerts");
@@ -738,7 +719,7 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 				}
 				bind_str(q, 1, seg);
 				while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-					engine_set_add(&w->todo[j ? K_GREETING : K_ALERT],
+					engine_set_add(&w->pending[j ? K_GREETING : K_ALERT],
 						       (const char *)sqlite3_column_text(q, 0));
 				sqlite3_reset(q);
 				if (rc != SQLITE_DONE)
@@ -754,7 +735,7 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 		}
 		bind_str(q, 1, id);
 		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-			engine_set_add(&w->todo[K_GREETING], (const char *)sqlite3_column_text(q, 0));
+			engine_set_add(&w->pending[K_GREETING], (const char *)sqlite3_column_text(q, 0));
 		sqlite3_reset(q);
 		if (rc != SQLITE_DONE) {
 			st = sql_error(s, e, "reading a trip's greetings");
@@ -823,7 +804,7 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		enum kind k;
 		if (kind_parse((const char *)sqlite3_column_text(q, 0), &k))
-			engine_set_add(&w.todo[k], (const char *)sqlite3_column_text(q, 1));
+			engine_set_add(&w.pending[k], (const char *)sqlite3_column_text(q, 1));
 	}
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
@@ -835,10 +816,10 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
 
 	/* In kind order; a row may add rows of later kinds as it goes. */
 	for (int k = 0; k < K_COUNT && st == IRM_OK; k++)
-		for (size_t i = 0; i < w.todo[k].n && st == IRM_OK; i++)
-			st = publish_row(s, &w, (enum kind)k, w.todo[k].ids[i], now, woken, e);
+		for (size_t i = 0; i < w.pending[k].n && st == IRM_OK; i++)
+			st = publish_row(s, &w, (enum kind)k, w.pending[k].ids[i], now, woken, e);
 	for (int k = 0; k < K_COUNT; k++)
-		engine_set_free(&w.todo[k]);
+		engine_set_free(&w.pending[k]);
 	return st;
 }
 
@@ -1165,7 +1146,7 @@ enum irm_status store_keep_opts(struct store *s, struct irm_err *e)
 enum irm_status store_new_epoch(struct store *s, struct irm_err *e)
 {
 	char epoch[17];
-	enum irm_status st = make_epoch(epoch, e);
+	enum irm_status st = cache_random_hex(epoch, 8, e);
 	if (st == IRM_OK)
 		st = meta_put(s, "epoch", epoch, e);
 	if (st == IRM_OK)

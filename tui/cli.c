@@ -157,15 +157,7 @@ enum irm_status cli_print_text(const char *text, size_t len)
 
 json_t *cli_json_str(const char *s)
 {
-	if (!s)
-		return json_null();
-	json_t *j = json_string(s);
-	if (!j) {
-		char *safe = utf8_sanitize(s);
-		j = json_string(safe);
-		free(safe);
-	}
-	return j ? j : json_string("");
+	return utf8_json(s);
 }
 
 void cli_put(FILE *f, const char *s)
