@@ -320,9 +320,10 @@ static int trip_cmp(const void *pa, const void *pb)
 }
 
 /* The trips `q` selects by `id` (a customer's or a trip's), ordered by
- * their first departure. */
+ * their first departure; with `legs_only`, without their passengers,
+ * seats and hotel stays. */
 static enum irm_status load_trips(struct cache *c, const struct trip_queries *q, const char *id,
-				  struct customer_context *x, struct irm_err *e)
+				  bool legs_only, struct customer_context *x, struct irm_err *e)
 {
 	struct arena *a = &x->arena;
 	struct rows trips = { .size = sizeof(struct trip) }, rids = { .size = sizeof(long long) };
@@ -361,32 +362,33 @@ static enum irm_status load_trips(struct cache *c, const struct trip_queries *q,
 	size_t np, ns, nh;
 	enum irm_status s;
 	long long *seg_rids;
-	if ((s = load_children(c, q->passengers, id, trip_rids, x->n_trips, sizeof *ps,
-			       fill_passenger, a, (void **)&ps, &p_of, &np, NULL, e)) != IRM_OK ||
-	    (s = load_children(c, q->segments, id, trip_rids, x->n_trips, sizeof *segs,
-			       fill_segment, a, (void **)&segs, &s_of, &ns, &seg_rids, e)) != IRM_OK ||
-	    (s = load_children(c, q->hotels, id, trip_rids, x->n_trips, sizeof *hs, fill_hotel,
-			       a, (void **)&hs, &h_of, &nh, NULL, e)) != IRM_OK)
+	if ((s = load_children(c, q->segments, id, trip_rids, x->n_trips, sizeof *segs,
+			       fill_segment, a, (void **)&segs, &s_of, &ns, &seg_rids, e)) != IRM_OK)
 		return s;
-
-	ASSIGN(x->trips, passengers, n_passengers, ps, p_of, np);
 	ASSIGN(x->trips, segments, n_segments, segs, s_of, ns);
-	ASSIGN(x->trips, hotels, n_hotels, hs, h_of, nh);
-	if ((s = load_seats(c, q->seats, id, segs, seg_rids, ns, a, e)) != IRM_OK)
-		return s;
+	if (!legs_only) {
+		if ((s = load_children(c, q->passengers, id, trip_rids, x->n_trips, sizeof *ps,
+				       fill_passenger, a, (void **)&ps, &p_of, &np, NULL, e)) != IRM_OK ||
+		    (s = load_children(c, q->hotels, id, trip_rids, x->n_trips, sizeof *hs,
+				       fill_hotel, a, (void **)&hs, &h_of, &nh, NULL, e)) != IRM_OK ||
+		    (s = load_seats(c, q->seats, id, segs, seg_rids, ns, a, e)) != IRM_OK)
+			return s;
+		ASSIGN(x->trips, passengers, n_passengers, ps, p_of, np);
+		ASSIGN(x->trips, hotels, n_hotels, hs, h_of, nh);
+	}
 	qsort(x->trips, x->n_trips, sizeof *x->trips, trip_cmp);
 	return IRM_OK;
 }
 
-enum irm_status context_load(struct cache *c, const char *key, struct customer_context *x,
-			     struct irm_err *e)
+static enum irm_status load_context(struct cache *c, const char *key, bool legs_only,
+				    struct customer_context *x, struct irm_err *e)
 {
 	enum irm_status s;
 
 	memset(x, 0, sizeof *x);
 	bool txn = cache_read_begin(c);
 	if ((s = load_customer(c, key, x, e)) == IRM_OK)
-		s = load_trips(c, &OF_CUSTOMER, x->customer.id, x, e);
+		s = load_trips(c, &OF_CUSTOMER, x->customer.id, legs_only, x, e);
 	if (s == IRM_OK) {
 		sqlite3_stmt *st = cache_stmt(c, SQL_OPEN_ALERTS, e);
 		if (!st) {
@@ -407,6 +409,18 @@ enum irm_status context_load(struct cache *c, const char *key, struct customer_c
 	return s;
 }
 
+enum irm_status context_load(struct cache *c, const char *key, struct customer_context *x,
+			     struct irm_err *e)
+{
+	return load_context(c, key, false, x, e);
+}
+
+enum irm_status context_load_legs(struct cache *c, const char *key, struct customer_context *x,
+				  struct irm_err *e)
+{
+	return load_context(c, key, true, x, e);
+}
+
 enum irm_status context_load_profile(struct cache *c, const char *key,
 				     struct customer_context *x, struct irm_err *e)
 {
@@ -422,7 +436,7 @@ enum irm_status context_load_trip(struct cache *c, const char *trip_id,
 {
 	memset(x, 0, sizeof *x);
 	bool txn = cache_read_begin(c);
-	enum irm_status s = load_trips(c, &OF_TRIP, trip_id, x, e);
+	enum irm_status s = load_trips(c, &OF_TRIP, trip_id, false, x, e);
 	cache_read_end(c, txn);
 	if (s == IRM_OK && x->n_trips == 0)
 		s = err_set(e, IRM_ENOTFOUND, "no trip '%s'", trip_id);

@@ -80,7 +80,7 @@ enum irm_status engine_run_customer(struct cache *c, const struct rules *r,
 				    const char *customer_id, int64_t now, struct irm_err *e)
 {
 	struct customer_context x;
-	enum irm_status s = context_load(c, customer_id, &x, e);
+	enum irm_status s = context_load_legs(c, customer_id, &x, e);
 
 	if (s == IRM_ENOTFOUND)
 		return IRM_OK;  /* a passenger not (yet) known as a customer */
