@@ -19,6 +19,10 @@
 #include "mem.h"
 #include "record.h"
 
+/* A log of this many pages, wholly copied into the database, is begun
+ * again (store_checkpoint): about 32 MB. */
+enum { WAL_RESTART_FRAMES = 8192 };
+
 struct store {
 	struct cache *cache;
 	sqlite3 *db;
@@ -53,15 +57,18 @@ static const char SCHEMA[] =
 	"  key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS central_touched("
 	"  kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
-	/* data NULL: deleted. kiosk: the kiosk's view when it differs. */
+	/* data NULL: deleted. kiosk: the kiosk's view when it differs. keys:
+	 * the row's entry under each key it has one under, " KEY=SEQ " (SEQ
+	 * negative for a tombstone), so the feed needs no index of its own to
+	 * find them. changed_utc: when data last changed. */
 	"CREATE TABLE IF NOT EXISTS central_docs("
 	"  kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,"
-	"  data TEXT, kiosk TEXT, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
+	"  data TEXT, kiosk TEXT, keys TEXT NOT NULL DEFAULT ' ',"
+	"  changed_utc INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
+	/* Kept in the order it is read: a scope's page is one range. */
 	"CREATE TABLE IF NOT EXISTS central_feed("
-	"  seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, kind TEXT NOT NULL,"
-	"  id TEXT NOT NULL, op TEXT NOT NULL, at_utc INTEGER NOT NULL);"
-	"CREATE UNIQUE INDEX IF NOT EXISTS central_feed_row ON central_feed(kind, id, key);"
-	"CREATE INDEX IF NOT EXISTS central_feed_key ON central_feed(key, seq);"
+	"  key TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,"
+	"  op TEXT NOT NULL, at_utc INTEGER NOT NULL, PRIMARY KEY(key, seq)) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS central_feed_tomb ON central_feed(at_utc) WHERE op != 'upsert';"
 	/* per scope key, the newest tombstone purged: an older cursor missed it */
 	"CREATE TABLE IF NOT EXISTS central_purged("
@@ -85,11 +92,57 @@ static const char SCHEMA[] =
 	"CREATE TRIGGER IF NOT EXISTS central_greetings_i AFTER INSERT ON central_greetings BEGIN "
 	"INSERT OR IGNORE INTO central_touched(kind, id) VALUES ('greeting', 'G-' || NEW.rid); END;";
 
+/* A store made before the documents kept their keys: the feed had a
+ * row id and an index by (kind, id, key), and its last number was
+ * SQLite's. Rewritten in place, in one transaction. */
+static const char MIGRATE_1[] =
+	"ALTER TABLE central_docs ADD COLUMN keys TEXT NOT NULL DEFAULT ' ';"
+	"ALTER TABLE central_docs ADD COLUMN changed_utc INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE central_docs SET keys = coalesce(' ' || (SELECT group_concat(f.key || '=' ||"
+	" CASE WHEN f.op = 'upsert' THEN f.seq ELSE -f.seq END, ' ') FROM central_feed f"
+	" WHERE f.kind = central_docs.kind AND f.id = central_docs.id) || ' ', ' '),"
+	" changed_utc = coalesce((SELECT max(f.at_utc) FROM central_feed f"
+	" WHERE f.kind = central_docs.kind AND f.id = central_docs.id), 0);"
+	"INSERT OR REPLACE INTO central_meta(key, value) SELECT 'feed_seq',"
+	" coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'central_feed'), 0);"
+	"DROP INDEX IF EXISTS central_feed_row; DROP INDEX IF EXISTS central_feed_key;"
+	"DROP INDEX IF EXISTS central_feed_tomb;"
+	"ALTER TABLE central_feed RENAME TO central_feed_1;"
+	"CREATE TABLE central_feed("
+	"  key TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,"
+	"  op TEXT NOT NULL, at_utc INTEGER NOT NULL, PRIMARY KEY(key, seq)) WITHOUT ROWID;"
+	"INSERT INTO central_feed SELECT key, seq, kind, id, op, at_utc FROM central_feed_1"
+	" ORDER BY key, seq;"
+	"DROP TABLE central_feed_1;";
+
+static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
+{
+	sqlite3_stmt *q;
+	bool old = false;  /* documents there, without their keys */
+	if (sqlite3_prepare_v2(db, "SELECT count(*) = 1 FROM pragma_table_info('central_docs')"
+			       " WHERE name IN ('version', 'keys')", -1, &q, NULL) == SQLITE_OK) {
+		old = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+	}
+	if (!old)
+		return IRM_OK;
+	char *msg = NULL;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
+	    sqlite3_exec(db, MIGRATE_1, NULL, NULL, &msg) == SQLITE_OK &&
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) == SQLITE_OK)
+		return IRM_OK;
+	enum irm_status st = err_set(e, IRM_ECACHE, "%s: bringing the feed up to date: %s", path,
+				     msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return st;
+}
+
 /* Every statement, by number: prepared once per connection. */
 enum {
-	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_DOC_GET, Q_DOC_PUT, Q_KEYS_GET,
-	Q_ENTRY_PUT, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
-	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_SCOPE_MANY, Q_IN_KEY, Q_ACTION_GET,
+	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_DOC_GET, Q_DOC_PUT, Q_DOC_KEYS,
+	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
+	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_KEY, Q_ACTION_GET,
 	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_TOMB_MAX, Q_TOMB_PURGE, Q_DOCS_PURGE, Q_GREET_SEGMENT,
 	Q_GREET_PUT, Q_SEGMENT_ALERTS, Q_SEGMENT_GREETINGS, Q_TRIP_GREETINGS, Q_SEGMENT_ORIGIN, Q_PURGED_NOTE, Q_PURGED_MAX, Q_COUNT
 };
@@ -98,7 +151,7 @@ enum {
  * document each stands for. */
 #define PAGE_SELECT                                                                     \
 	"SELECT f.seq, f.kind, f.id, f.op, d.version, CASE WHEN f.op = 'upsert' THEN"   \
-	" CASE WHEN ?4 THEN coalesce(d.kiosk, d.data) ELSE d.data END END"              \
+	" CASE WHEN ?4 THEN coalesce(d.kiosk, d.data) ELSE d.data END END, d.keys"      \
 	" FROM central_feed f JOIN central_docs d ON d.kind = f.kind AND d.id = f.id"
 
 static const char *const SQL[Q_COUNT] = {
@@ -106,12 +159,13 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_META_PUT] = "INSERT OR REPLACE INTO central_meta(key, value) VALUES (?1, ?2)",
 	[Q_TOUCHED] = "SELECT kind, id FROM central_touched",
 	[Q_TOUCHED_CLEAR] = "DELETE FROM central_touched",
-	[Q_DOC_GET] = "SELECT data, kiosk FROM central_docs WHERE kind = ?1 AND id = ?2",
-	[Q_DOC_PUT] = "INSERT OR REPLACE INTO central_docs(kind, id, version, data, kiosk)"
-		      " VALUES (?1, ?2, ?3, ?4, ?5)",
-	[Q_KEYS_GET] = "SELECT key FROM central_feed WHERE kind = ?1 AND id = ?2 AND op = 'upsert'",
-	[Q_ENTRY_PUT] = "INSERT OR REPLACE INTO central_feed(key, kind, id, op, at_utc)"
-			" VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_DOC_GET] = "SELECT data, kiosk, keys FROM central_docs WHERE kind = ?1 AND id = ?2",
+	[Q_DOC_PUT] = "INSERT OR REPLACE INTO central_docs(kind, id, version, data, kiosk, keys,"
+		      " changed_utc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_DOC_KEYS] = "UPDATE central_docs SET keys = ?3 WHERE kind = ?1 AND id = ?2",
+	[Q_ENTRY_PUT] = "INSERT INTO central_feed(key, seq, kind, id, op, at_utc)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_ENTRY_DEL] = "DELETE FROM central_feed WHERE key = ?1 AND seq = ?2",
 	[Q_CUSTOMER_STATIONS] =
 		"SELECT DISTINCT s.origin FROM passengers p JOIN segments s ON s.trip = p.trip"
 		" WHERE p.customer_id = ?1 AND s.dep_utc BETWEEN ?2 AND ?3",
@@ -129,15 +183,11 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_GREETING] = "SELECT segment_id, customer_id, who, at_utc FROM central_greetings"
 		       " WHERE 'G-' || rid = ?1",
 	/* the highest number ever given, even when its entry was purged since */
-	[Q_LAST_SEQ] = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'central_feed'),"
-		       " 0)",
+	[Q_LAST_SEQ] = "SELECT coalesce((SELECT value FROM central_meta WHERE key = 'feed_seq'), 0)",
 	[Q_PAGE_ONE] = PAGE_SELECT " WHERE f.key = ?1 AND f.seq > ?2 ORDER BY f.seq LIMIT ?3",
 	[Q_PAGE_MANY] = PAGE_SELECT " WHERE f.key IN (SELECT value FROM json_each(?1))"
 			" AND f.seq > ?2 ORDER BY f.seq LIMIT ?3",
-	[Q_IN_SCOPE_MANY] = "SELECT 1 FROM central_feed WHERE kind = ?1 AND id = ?2"
-			    " AND op = 'upsert' AND key IN (SELECT value FROM json_each(?3))",
-	[Q_IN_KEY] = "SELECT 1 FROM central_feed WHERE kind = ?1 AND id = ?2 AND key = ?3"
-		     " AND op = 'upsert'",
+	[Q_IN_KEY] = "SELECT keys FROM central_docs WHERE kind = ?1 AND id = ?2",
 	[Q_ACTION_GET] = "SELECT result FROM central_actions WHERE console_id = ?1 AND seq = ?2",
 	[Q_ACTION_PUT] = "INSERT INTO central_actions(console_id, seq, kind, result, at_utc)"
 			 " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -157,9 +207,8 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_PURGED_MAX] = "SELECT coalesce(max(seq), 0) FROM central_purged"
 			 " WHERE key IN (SELECT value FROM json_each(?1))",
 	[Q_TOMB_PURGE] = "DELETE FROM central_feed WHERE op != 'upsert' AND at_utc < ?1",
-	[Q_DOCS_PURGE] = "DELETE FROM central_docs WHERE data IS NULL AND NOT EXISTS"
-			 " (SELECT 1 FROM central_feed f WHERE f.kind = central_docs.kind"
-			 " AND f.id = central_docs.id)",
+	/* deleted before the cutoff: its delete entries are purged with it */
+	[Q_DOCS_PURGE] = "DELETE FROM central_docs WHERE data IS NULL AND changed_utc < ?1",
 	[Q_GREET_SEGMENT] =
 		"SELECT 1 FROM segments s JOIN passengers p ON p.trip = s.trip"
 		" WHERE s.id = ?1 AND p.customer_id = ?2",
@@ -268,10 +317,14 @@ enum irm_status store_open(const char *path, unsigned flags, const struct store_
 	 * than copy pages through read(); checkpoints run on the ticker
 	 * (store_checkpoint), not inside whichever request filled the log. */
 	if (!(flags & CACHE_BULK))
-		sqlite3_exec(s->db, "PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -65536",
-			     NULL, NULL, NULL);
+		sqlite3_exec(s->db, "PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -65536;"
+			     "PRAGMA journal_size_limit = 67108864", NULL, NULL, NULL);
 	if (s->opts.manual_checkpoint)
 		sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint = 0", NULL, NULL, NULL);
+	if ((st = migrate(s->db, path, e)) != IRM_OK) {
+		store_close(&s);
+		return st;
+	}
 	if (sqlite3_exec(s->db, SCHEMA, NULL, NULL, &msg) != SQLITE_OK) {
 		st = err_set(e, IRM_ECACHE, "%s: making the store's tables: %s", path,
 			     msg ? msg : "unknown error");
@@ -591,7 +644,7 @@ static const char *const KIND_NAMES[K_COUNT] = { "trip", "customer", "alert", "n
 
 struct work {
 	struct engine_set pending[K_COUNT];    /* ids, each once, in order of arrival */
-	size_t done[K_COUNT];
+	int64_t seq;                /* the last sequence number given */
 };
 
 static bool kind_parse(const char *name, enum kind *k)
@@ -604,21 +657,117 @@ static bool kind_parse(const char *name, enum kind *k)
 	return false;
 }
 
-static enum irm_status entry_put(struct store *s, const char *key, enum kind k, const char *id,
-				 const char *op, int64_t now, int64_t *seq, struct irm_err *e)
+/* A row's entries, one a key: the seq of the newest, negative for a
+ * tombstone. Kept in its document as " KEY=SEQ KEY=SEQ ": keys hold no
+ * spaces (ids are printable ASCII without), and a key's '=' is its last. */
+struct mark {
+	char *key;
+	int64_t seq;
+};
+struct marks {
+	struct mark *v;
+	size_t n, cap;
+};
+
+static void marks_free(struct marks *m)
 {
-	sqlite3_stmt *q = stmt(s, Q_ENTRY_PUT, e);
-	if (!q)
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].key);
+	free(m->v);
+	memset(m, 0, sizeof *m);
+}
+
+static struct mark *marks_find(const struct marks *m, const char *key)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].key, key) == 0)
+			return &m->v[i];
+	return NULL;
+}
+
+static void marks_add(struct marks *m, const char *key, size_t len, int64_t seq)
+{
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 8;
+		m->v = xrealloc(m->v, m->cap * sizeof *m->v);
+	}
+	m->v[m->n++] = (struct mark){ xstrndup(key, len), seq };
+}
+
+static void marks_parse(const char *text, struct marks *m)
+{
+	for (const char *p = text ? text : ""; *p;) {
+		while (*p == ' ')
+			p++;
+		const char *end = p + strcspn(p, " ");
+		const char *eq = NULL;
+		for (const char *q = p; q < end; q++)
+			if (*q == '=')
+				eq = q;
+		if (eq && eq > p)
+			marks_add(m, p, (size_t)(eq - p), strtoll(eq + 1, NULL, 10));
+		p = end;
+	}
+}
+
+static char *marks_text(const struct marks *m)
+{
+	size_t size = 2;
+	for (size_t i = 0; i < m->n; i++)
+		size += strlen(m->v[i].key) + 24;
+	char *text = xmalloc(size), *p = text;
+	*p++ = ' ';
+	for (size_t i = 0; i < m->n; i++)
+		p += snprintf(p, size - (size_t)(p - text), "%s=%lld ", m->v[i].key,
+			      (long long)m->v[i].seq);
+	*p = '\0';
+	return text;
+}
+
+/* Whether the marks hold the row under `key` now (its entry an upsert). */
+static bool marks_hold(const char *text, const char *key)
+{
+	struct marks m = { 0 };
+	marks_parse(text, &m);
+	const struct mark *k = marks_find(&m, key);
+	bool in = k && k->seq > 0;
+	marks_free(&m);
+	return in;
+}
+
+/* A new entry for the row under `key`, in place of the one it had there. */
+static enum irm_status entry_put(struct store *s, struct work *w, struct marks *m,
+				 const char *key, enum kind k, const char *id, const char *op,
+				 int64_t now, int64_t *seq, struct irm_err *e)
+{
+	struct mark *was = marks_find(m, key);
+	sqlite3_stmt *q;
+	enum irm_status st = IRM_OK;
+	if (was) {
+		if (!(q = stmt(s, Q_ENTRY_DEL, e)))
+			return IRM_ECACHE;
+		bind_str(q, 1, key);
+		sqlite3_bind_int64(q, 2, was->seq < 0 ? -was->seq : was->seq);
+		if ((st = step_done(s, q, "writing the feed", e)) != IRM_OK)
+			return st;
+	}
+	if (!(q = stmt(s, Q_ENTRY_PUT, e)))
 		return IRM_ECACHE;
+	*seq = ++w->seq;
 	bind_str(q, 1, key);
-	bind_str(q, 2, KIND_NAMES[k]);
-	bind_str(q, 3, id);
-	bind_str(q, 4, op);
-	sqlite3_bind_int64(q, 5, now);
-	enum irm_status st = step_done(s, q, "writing the feed", e);
-	if (st == IRM_OK && seq)
-		*seq = sqlite3_last_insert_rowid(s->db);
-	return st;
+	sqlite3_bind_int64(q, 2, *seq);
+	bind_str(q, 3, KIND_NAMES[k]);
+	bind_str(q, 4, id);
+	bind_str(q, 5, op);
+	sqlite3_bind_int64(q, 6, now);
+	if ((st = step_done(s, q, "writing the feed", e)) != IRM_OK)
+		return st;
+	int64_t mark = strcmp(op, "upsert") == 0 ? *seq : -*seq;
+	if (was)
+		was->seq = mark;
+	else
+		marks_add(m, key, strlen(key), mark);
+	return IRM_OK;
 }
 
 static bool same(const char *a, const char *b)
@@ -628,15 +777,69 @@ static bool same(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* A trip's members (before and after) may enter or leave a station with
+ * it, and so may the alerts and greetings on its legs: they are published
+ * after it. */
+static enum irm_status trip_followers(struct store *s, struct work *w, const char *id,
+				      const struct store_keys *old, const struct doc *d,
+				      const char *old_data, struct irm_err *e)
+{
+	sqlite3_stmt *q;
+	int rc;
+	for (int pass = 0; pass < 2; pass++) {
+		const struct store_keys *ks = pass ? &d->keys : old;
+		for (size_t i = 0; i < ks->n; i++)
+			if (strncmp(ks->v[i], "c:", 2) == 0)
+				engine_set_add(&w->pending[K_CUSTOMER], ks->v[i] + 2);
+	}
+	const int by_trip[] = { Q_TRIP_ALERTS, Q_TRIP_GREETINGS };
+	for (int j = 0; j < 2; j++) {
+		if (!(q = stmt(s, by_trip[j], e)))
+			return IRM_ECACHE;
+		bind_str(q, 1, id);
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+			engine_set_add(&w->pending[j ? K_GREETING : K_ALERT],
+				       (const char *)sqlite3_column_text(q, 0));
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE)
+			return sql_error(s, e, "reading a trip's alerts and greetings");
+	}
+	/* A trip deleted already: its legs are named in its last document. */
+	json_t *was = !d->data && old_data ? json_loads(old_data, 0, NULL) : NULL;
+	enum irm_status st = IRM_OK;
+	size_t si;
+	json_t *sg;
+	json_array_foreach(json_object_get(was, "segments"), si, sg) {
+		const char *seg = json_string_value(json_object_get(sg, "id"));
+		const int by_segment[] = { Q_SEGMENT_ALERTS, Q_SEGMENT_GREETINGS };
+		for (int j = 0; seg && j < 2 && st == IRM_OK; j++) {
+			if (!(q = stmt(s, by_segment[j], e))) {
+				st = IRM_ECACHE;
+				break;
+			}
+			bind_str(q, 1, seg);
+			while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+				engine_set_add(&w->pending[j ? K_GREETING : K_ALERT],
+					       (const char *)sqlite3_column_text(q, 0));
+			sqlite3_reset(q);
+			if (rc != SQLITE_DONE)
+				st = sql_error(s, e, "reading a deleted trip's legs");
+		}
+	}
+	json_decref(was);
+	return st;
+}
+
 /* One row: its document against the stored one; new entries where it
  * changed or entered a key, evictions where it left one. */
 static enum irm_status publish_row(struct store *s, struct work *w, enum kind k, const char *id,
 				   int64_t now, struct store_keys *woken, struct irm_err *e)
 {
 	struct doc d = { 0 };
-	struct store_keys old = { 0 };
-	char *old_data = NULL, *old_kiosk = NULL;
-	bool had = false;
+	struct store_keys old = { 0 };  /* the keys that hold it now */
+	struct marks m = { 0 };
+	char *old_data = NULL, *old_kiosk = NULL, *marks = NULL;
+	bool had = false, moved = false;
 	enum irm_status st;
 	int rc;
 
@@ -664,102 +867,56 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 		const char *kt = (const char *)sqlite3_column_text(q, 1);
 		old_data = t ? xstrdup(t) : NULL;
 		old_kiosk = kt ? xstrdup(kt) : NULL;
+		marks_parse((const char *)sqlite3_column_text(q, 2), &m);
 	}
 	sqlite3_reset(q);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		st = sql_error(s, e, "reading a document");
 		goto out;
 	}
-	if (!(q = stmt(s, Q_KEYS_GET, e))) {
-		st = IRM_ECACHE;
-		goto out;
-	}
-	bind_str(q, 1, KIND_NAMES[k]);
-	bind_str(q, 2, id);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		keys_add(&old, (const char *)sqlite3_column_text(q, 0));
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE) {
-		st = sql_error(s, e, "reading a row's keys");
-		goto out;
-	}
+	for (size_t i = 0; i < m.n; i++)
+		if (m.v[i].seq > 0)
+			keys_add(&old, m.v[i].key);
 
-	/* A trip's members (before and after) may enter or leave a station with
-	 * it, and so may the alerts and greetings on its legs. */
-	if (k == K_TRIP) {
-		for (int pass = 0; pass < 2; pass++) {
-			const struct store_keys *ks = pass ? &d.keys : &old;
-			for (size_t i = 0; i < ks->n; i++)
-				if (strncmp(ks->v[i], "c:", 2) == 0)
-					engine_set_add(&w->pending[K_CUSTOMER], ks->v[i] + 2);
-		}
-		if (!(q = stmt(s, Q_TRIP_ALERTS, e))) {
-			st = IRM_ECACHE;
-			goto out;
-		}
-		bind_str(q, 1, id);
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-			engine_set_add(&w->pending[K_ALERT], (const char *)sqlite3_column_text(q, 0));
-		sqlite3_reset(q);
-		if (rc != SQLITE_DONE) {
-			st = sql_error(s, e, "reading a trip's alerts");
-			goto out;
-		}
-		/* A trip deleted already: its legs are named in its last document. */
-		json_t *was = !d.data && old_data ? json_loads(old_data, 0, NULL) : NULL;
-		size_t si;
-		json_t *sg;
-		json_array_foreach(json_object_get(was, "segments"), si, sg) {
-			const char *seg = json_string_value(json_object_get(sg, "id"));
-			const int qs[] = { Q_SEGMENT_ALERTS, Q_SEGMENT_GREETINGS };
-			for (int j = 0; seg && j < 2 && st == IRM_OK; j++) {
-				if (!(q = stmt(s, qs[j], e))) {
-					st = IRM_ECACHE;
-					break;
-				}
-				bind_str(q, 1, seg);
-				while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-					engine_set_add(&w->pending[j ? K_GREETING : K_ALERT],
-						       (const char *)sqlite3_column_text(q, 0));
-				sqlite3_reset(q);
-				if (rc != SQLITE_DONE)
-					st = sql_error(s, e, "reading a deleted trip's legs");
-			}
-		}
-		json_decref(was);
-		if (st != IRM_OK)
-			goto out;
-		if (!(q = stmt(s, Q_TRIP_GREETINGS, e))) {
-			st = IRM_ECACHE;
-			goto out;
-		}
-		bind_str(q, 1, id);
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-			engine_set_add(&w->pending[K_GREETING], (const char *)sqlite3_column_text(q, 0));
-		sqlite3_reset(q);
-		if (rc != SQLITE_DONE) {
-			st = sql_error(s, e, "reading a trip's greetings");
-			goto out;
-		}
-	}
+	if (k == K_TRIP && (st = trip_followers(s, w, id, &old, &d, old_data, e)) != IRM_OK)
+		goto out;
 
 	const bool changed = !same(d.data, old_data) || !same(d.kiosk, old_kiosk);
 	if (!d.data && (!had || !old_data))
 		goto out;  /* never published, or deleted already */
+	int64_t version = 0;
 	if (changed) {
 		/* Under every key, the row's new version as its newest entry. */
 		const char *op = d.data ? "upsert" : "delete";
 		const struct store_keys *ks = d.data ? &d.keys : &old;
-		int64_t version = 0;
 		for (size_t i = 0; i < ks->n && st == IRM_OK; i++) {
 			int64_t seq;
-			st = entry_put(s, ks->v[i], k, id, op, now, &seq, e);
+			st = entry_put(s, w, &m, ks->v[i], k, id, op, now, &seq, e);
 			if (!version)
 				version = seq;
 			woken_add(woken, ks->v[i]);
 		}
-		if (st != IRM_OK)
-			goto out;
+		moved = true;
+	} else {
+		for (size_t i = 0; i < d.keys.n && st == IRM_OK; i++)
+			if (!keys_has(&old, d.keys.v[i])) {
+				int64_t seq;
+				st = entry_put(s, w, &m, d.keys.v[i], k, id, "upsert", now, &seq, e);
+				woken_add(woken, d.keys.v[i]);
+				moved = true;
+			}
+	}
+	for (size_t i = 0; d.data && i < old.n && st == IRM_OK; i++)
+		if (!keys_has(&d.keys, old.v[i])) {
+			int64_t seq;
+			st = entry_put(s, w, &m, old.v[i], k, id, "evict", now, &seq, e);
+			woken_add(woken, old.v[i]);
+			moved = true;
+		}
+	if (st != IRM_OK || !moved)
+		goto out;
+	marks = marks_text(&m);
+	if (changed) {
 		if (!(q = stmt(s, Q_DOC_PUT, e))) {
 			st = IRM_ECACHE;
 			goto out;
@@ -769,23 +926,23 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 		sqlite3_bind_int64(q, 3, version);
 		bind_str(q, 4, d.data);
 		bind_str(q, 5, d.data && !same(d.kiosk, d.data) ? d.kiosk : NULL);
-		if ((st = step_done(s, q, "writing a document", e)) != IRM_OK || !d.data)
-			goto out;
+		bind_str(q, 6, marks);
+		sqlite3_bind_int64(q, 7, now);
 	} else {
-		for (size_t i = 0; i < d.keys.n && st == IRM_OK; i++)
-			if (!keys_has(&old, d.keys.v[i])) {
-				st = entry_put(s, d.keys.v[i], k, id, "upsert", now, NULL, e);
-				woken_add(woken, d.keys.v[i]);
-			}
-	}
-	for (size_t i = 0; i < old.n && st == IRM_OK; i++)
-		if (!keys_has(&d.keys, old.v[i])) {
-			st = entry_put(s, old.v[i], k, id, "evict", now, NULL, e);
-			woken_add(woken, old.v[i]);
+		if (!(q = stmt(s, Q_DOC_KEYS, e))) {
+			st = IRM_ECACHE;
+			goto out;
 		}
+		bind_str(q, 1, KIND_NAMES[k]);
+		bind_str(q, 2, id);
+		bind_str(q, 3, marks);
+	}
+	st = step_done(s, q, "writing a document", e);
 out:
 	free(old_data);
 	free(old_kiosk);
+	free(marks);
+	marks_free(&m);
 	store_keys_free(&old);
 	doc_free(&d);
 	return st;
@@ -795,10 +952,11 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
 			      struct irm_err *e)
 {
 	struct work w = { 0 };
-	enum irm_status st = IRM_OK;
+	enum irm_status st = store_last_seq(s, &w.seq, e);
+	int64_t first = w.seq;
 	int rc;
 
-	sqlite3_stmt *q = stmt(s, Q_TOUCHED, e);
+	sqlite3_stmt *q = st == IRM_OK ? stmt(s, Q_TOUCHED, e) : NULL;
 	if (!q)
 		return IRM_ECACHE;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -818,6 +976,8 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
 	for (int k = 0; k < K_COUNT && st == IRM_OK; k++)
 		for (size_t i = 0; i < w.pending[k].n && st == IRM_OK; i++)
 			st = publish_row(s, &w, (enum kind)k, w.pending[k].ids[i], now, woken, e);
+	if (st == IRM_OK && w.seq != first)
+		st = meta_put_int(s, "feed_seq", w.seq, e);
 	for (int k = 0; k < K_COUNT; k++)
 		engine_set_free(&w.pending[k]);
 	return st;
@@ -866,8 +1026,7 @@ enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *wok
 				st = IRM_ECACHE;
 				break;
 			}
-			if (steps[i] != Q_DOCS_PURGE)
-				sqlite3_bind_int64(q, 1, cutoff);
+			sqlite3_bind_int64(q, 1, cutoff);
 			st = step_done(s, q, "purging tombstones", e);
 		}
 	}
@@ -882,6 +1041,12 @@ enum irm_status store_checkpoint(struct store *s, struct irm_err *e)
 {
 	int log = 0, done = 0;
 	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+	/* Under a steady stream of writes the log is never found wholly copied
+	 * when a write begins, so it is never begun again and only grows. Once
+	 * it is long and copied, wait for the writer of the moment and
+	 * restart it. */
+	if (rc == SQLITE_OK && log >= WAL_RESTART_FRAMES && done == log)
+		rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? IRM_OK : sql_error(s, e, "checkpointing");
 }
 
@@ -986,7 +1151,6 @@ enum irm_status store_changes(struct store *s, const char *const *keys, size_t n
 {
 	char *list = n_keys > 1 ? keys_json(keys, n_keys) : NULL;
 	sqlite3_stmt *q = stmt(s, n_keys > 1 ? Q_PAGE_MANY : Q_PAGE_ONE, e);
-	sqlite3_stmt *in_scope = n_keys > 1 ? stmt(s, Q_IN_SCOPE_MANY, e) : NULL;
 	struct engine_set seen = { 0 };
 	enum irm_status st = IRM_OK;
 	size_t rows = 0;
@@ -995,7 +1159,7 @@ enum irm_status store_changes(struct store *s, const char *const *keys, size_t n
 	*n = 0;
 	*more = false;
 	*next = after;
-	if (!q || (n_keys > 1 && !in_scope)) {
+	if (!q) {
 		free(list);
 		return IRM_ECACHE;
 	}
@@ -1025,13 +1189,11 @@ enum irm_status store_changes(struct store *s, const char *const *keys, size_t n
 			 * listed key holds the row now (it left one customer, or
 			 * came back): the row is in the scope, sent as an upsert. */
 			if (strcmp(op, "upsert") != 0) {
-				sqlite3_reset(in_scope);
-				bind_str(in_scope, 1, kind);
-				bind_str(in_scope, 2, id);
-				sqlite3_bind_text(in_scope, 3, list, -1, SQLITE_STATIC);
-				int r2 = sqlite3_step(in_scope);
-				sqlite3_reset(in_scope);
-				if (r2 == SQLITE_ROW)
+				const char *marks = (const char *)sqlite3_column_text(q, 6);
+				bool held = false;
+				for (size_t i = 0; i < n_keys && !held; i++)
+					held = marks_hold(marks, keys[i]);
+				if (held)
 					continue;
 			}
 			char both[600];
@@ -1078,9 +1240,8 @@ enum irm_status store_in_key(struct store *s, const char *kind, const char *id, 
 		return IRM_ECACHE;
 	bind_str(q, 1, kind);
 	bind_str(q, 2, id);
-	bind_str(q, 3, key);
 	int rc = sqlite3_step(q);
-	*in = rc == SQLITE_ROW;
+	*in = rc == SQLITE_ROW && marks_hold((const char *)sqlite3_column_text(q, 0), key);
 	sqlite3_reset(q);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? IRM_OK : sql_error(s, e, "reading a scope");
 }

@@ -17,8 +17,11 @@
  * A row that leaves a key gets an `evict` entry there; a row deleted, a
  * `delete` entry under each key. Each (key, row) has one entry, the
  * latest, so a feed never holds more entries than rows per key and old
- * changes are compacted away. The version of a document is the feed
- * sequence number it was published at: it only grows.
+ * changes are compacted away. The feed is kept in (key, seq) order, a
+ * scope's page one range of it; each document keeps the number of its
+ * entry under each key, so the entry a new one replaces is found without
+ * an index of its own. The version of a document is the feed sequence
+ * number it was published at: it only grows.
  *
  * A store handle is one SQLite connection: one per thread. */
 #ifndef IRM_SERVER_STORE_H

@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "clock.h"
 #include "alerts.h"
@@ -417,6 +418,93 @@ static void test_actions_log(void **state)
 	assert_null(got);
 }
 
+/* A page's changes as text, for comparing one store with another. */
+static char *page_text(const char *const *keys, size_t n_keys)
+{
+	json_t *p = page(keys, n_keys, 0, false, NULL);
+	char *text = json_dumps(p, JSON_COMPACT);
+	json_decref(p);
+	return text;
+}
+
+/* A store written before the documents kept their keys (the feed with a
+ * row id, an index by row and SQLite's own last number) is brought up to
+ * date when opened: the same pages, the same end, and writes go on after
+ * it. */
+static void test_old_store_brought_up_to_date(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ann Lee"),
+				TRIP("T1", "S1", PAX("C1") "," PAX("C2")) };
+	const char *all[] = { "*" }, *den[] = { "s:DEN" }, *two[] = { "c:C1", "c:C2" };
+	struct store_keys woken = { 0 };
+	struct irm_err e = { 0 };
+	int64_t last;
+	(void)state;
+	apply(lines, 3, NOW);
+	assert_int_equal(store_sweep(st, NOW, &woken, &e), IRM_OK);
+	assert_int_equal(store_sweep(st, NOW + 2 * DAY, &woken, &e), IRM_OK);  /* evictions */
+	store_keys_free(&woken);
+	char *was_all = page_text(all, 1), *was_den = page_text(den, 1), *was_two = page_text(two, 2);
+	assert_int_equal(store_last_seq(st, &last, &e), IRM_OK);
+	assert_true(last > 0);
+	store_close(&st);
+
+	/* The old layout, its last number past its last entry (one purged). */
+	sqlite3 *db;
+	char sql[2000];
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	snprintf(sql, sizeof sql,
+		 "BEGIN;"
+		 "CREATE TABLE old_feed(seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL,"
+		 " kind TEXT NOT NULL, id TEXT NOT NULL, op TEXT NOT NULL, at_utc INTEGER NOT NULL);"
+		 "INSERT INTO old_feed SELECT seq, key, kind, id, op, at_utc FROM central_feed ORDER BY seq;"
+		 "DROP TABLE central_feed; ALTER TABLE old_feed RENAME TO central_feed;"
+		 "UPDATE sqlite_sequence SET seq = %lld WHERE name = 'central_feed';"
+		 "CREATE UNIQUE INDEX central_feed_row ON central_feed(kind, id, key);"
+		 "CREATE INDEX central_feed_key ON central_feed(key, seq);"
+		 "CREATE INDEX central_feed_tomb ON central_feed(at_utc) WHERE op != 'upsert';"
+		 "ALTER TABLE central_docs DROP COLUMN keys;"
+		 "ALTER TABLE central_docs DROP COLUMN changed_utc;"
+		 "DELETE FROM central_meta WHERE key = 'feed_seq';"
+		 "COMMIT;", (long long)last + 5);
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		fail_msg("%s", msg);
+	sqlite3_close(db);
+
+	struct store_opts o;
+	store_opts_default(&o);
+	o.tombstone_ttl = DAY;
+	assert_int_equal(store_open(db_path, 0, &o, &st, &e), IRM_OK);
+	int64_t now_last;
+	assert_int_equal(store_last_seq(st, &now_last, &e), IRM_OK);
+	assert_int_equal(now_last, last + 5);
+	char *is_all = page_text(all, 1), *is_den = page_text(den, 1), *is_two = page_text(two, 2);
+	assert_string_equal(is_all, was_all);
+	assert_string_equal(is_den, was_den);
+	assert_string_equal(is_two, was_two);
+
+	/* A change now: numbered after the old end, and in place of the old
+	 * entries (one a key). */
+	const char *renamed[] = { CUSTOMER("C1", "Dale B. Brewer") };
+	apply(renamed, 1, NOW + 2 * DAY);
+	int64_t next;
+	json_t *p = page(all, 1, last + 5, false, &next);
+	assert_string_equal(op_of(find(p, "customer", "C1")), "upsert");
+	assert_true(next > last + 5);
+	json_decref(p);
+	p = page(all, 1, 0, false, NULL);
+	size_t i, n_c1 = 0;
+	json_t *c;
+	json_array_foreach(p, i, c)
+		n_c1 += strcmp(json_string_value(json_object_get(c, "id")), "C1") == 0;
+	assert_int_equal(n_c1, 1);
+	json_decref(p);
+	free(was_all), free(was_den), free(was_two);
+	free(is_all), free(is_den), free(is_two);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -430,6 +518,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deleted_trip_leaves_station, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_actions_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_store_brought_up_to_date, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
