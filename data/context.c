@@ -3,6 +3,7 @@
  * their seats) and hotel stays. */
 #include "context.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,7 +42,10 @@ struct trip_queries {
 
 static const struct trip_queries OF_CUSTOMER =
 	TRIP_QUERIES(" IN (SELECT trip FROM passengers WHERE customer_id = ?1)");
-static const struct trip_queries OF_TRIP = TRIP_QUERIES(" IN (SELECT rid FROM trips WHERE id = ?1)");
+/* One trip by its row id, found first: five lookups by a number rather
+ * than five subqueries. */
+static const struct trip_queries OF_TRIP = TRIP_QUERIES(" = ?1");
+static const char SQL_TRIP_RID[] = "SELECT rid FROM trips WHERE id = ?1";
 static const char SQL_OPEN_ALERTS[] =
 	"SELECT count(*) FROM alerts WHERE customer_id = ?1"
 	" AND state IN ('projected', 'pending', 'acknowledged')";
@@ -436,7 +440,23 @@ enum irm_status context_load_trip(struct cache *c, const char *trip_id,
 {
 	memset(x, 0, sizeof *x);
 	bool txn = cache_read_begin(c);
-	enum irm_status s = load_trips(c, &OF_TRIP, trip_id, false, x, e);
+	enum irm_status s = IRM_OK;
+	char rid[24] = "";
+	sqlite3_stmt *st = cache_stmt(c, SQL_TRIP_RID, e);
+	if (!st) {
+		s = IRM_ECACHE;
+	} else {
+		sqlite3_bind_text(st, 1, trip_id, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			snprintf(rid, sizeof rid, "%lld", (long long)sqlite3_column_int64(st, 0));
+		else if (rc != SQLITE_DONE)
+			s = cache_sql_error(c, e, "finding a trip");
+		sqlite3_reset(st);
+	}
+	/* the number as text: the columns' integer affinity compares it as one */
+	if (s == IRM_OK && rid[0])
+		s = load_trips(c, &OF_TRIP, rid, false, x, e);
 	cache_read_end(c, txn);
 	if (s == IRM_OK && x->n_trips == 0)
 		s = err_set(e, IRM_ENOTFOUND, "no trip '%s'", trip_id);
