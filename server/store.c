@@ -1043,9 +1043,9 @@ enum irm_status store_checkpoint(struct store *s, struct irm_err *e)
 	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
 	/* Under a steady stream of writes the log is never found wholly copied
 	 * when a write begins, so it is never begun again and only grows. Once
-	 * it is long and copied, wait for the writer of the moment and
-	 * restart it. */
-	if (rc == SQLITE_OK && log >= WAL_RESTART_FRAMES && done == log)
+	 * it is long, wait for the writer of the moment, copy the rest and
+	 * restart it (most of it was copied just now, without waiting). */
+	if (rc == SQLITE_OK && log >= WAL_RESTART_FRAMES)
 		rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? IRM_OK : sql_error(s, e, "checkpointing");
 }
