@@ -1377,6 +1377,13 @@ int central_bench(const struct central_opts *o)
 	/* 3. Ingest; 4. fan-out, on legs of their own. */
 	size_t for_ingest = n_ids > FAN_ROUNDS ? n_ids - FAN_ROUNDS : 0;
 	ingest(&s, ids, for_ingest, end, sizeof end);
+	char wal[4300];
+	struct stat wsb;
+	snprintf(wal, sizeof wal, "%s-wal", run_db);
+	if (stat(wal, &wsb) == 0) {
+		snprintf(buf, sizeof buf, "%.1f MB", (double)wsb.st_size / 1e6);
+		measure_row("  write-ahead log after the ingest", buf, "begun again past 32 MB");
+	}
 	fan_out(&s, end, ids + for_ingest, n_ids - for_ingest);
 
 out:

@@ -2,8 +2,8 @@
  * into the store, fill it with the demo, make a token. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <malloc.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -45,7 +45,8 @@ struct store_opts {
 	int64_t station_ahead;      /* seconds after now: 72 h */
 	int64_t tombstone_ttl;      /* seconds: 30 days */
 	bool manual_checkpoint;     /* the owner calls store_checkpoint (a
-				     * server's ticker); else SQLite's own */
+				     * server's ticker), writers only past
+				     * 64 MB of log; else SQLite's own */
 };
 
 void store_opts_default(struct store_opts *o);
