@@ -115,20 +115,27 @@ static const char MIGRATE_1[] =
 	" ORDER BY key, seq;"
 	"DROP TABLE central_feed_1;";
 
-static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
+/* Documents there, without their keys. */
+static bool still_old(sqlite3 *db)
 {
 	sqlite3_stmt *q;
-	bool old = false;  /* documents there, without their keys */
+	bool old = false;
 	if (sqlite3_prepare_v2(db, "SELECT count(*) = 1 FROM pragma_table_info('central_docs')"
 			       " WHERE name IN ('version', 'keys')", -1, &q, NULL) == SQLITE_OK) {
 		old = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
 		sqlite3_finalize(q);
 	}
+	return old;
+}
+
+static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
+{
+	bool old = still_old(db);
 	if (!old)
 		return IRM_OK;
 	char *msg = NULL;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
-	    sqlite3_exec(db, MIGRATE_1, NULL, NULL, &msg) == SQLITE_OK &&
+	    (!(old = still_old(db)) || sqlite3_exec(db, MIGRATE_1, NULL, NULL, &msg) == SQLITE_OK) &&
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) == SQLITE_OK)
 		return IRM_OK;
 	enum irm_status st = err_set(e, IRM_ECACHE, "%s: bringing the feed up to date: %s", path,
@@ -1044,12 +1051,16 @@ enum irm_status store_checkpoint(struct store *s, struct irm_err *e)
 {
 	int log = 0, done = 0;
 	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-	/* Under a steady stream of writes the log is never found wholly copied
-	 * when a write begins, so it is never begun again and only grows. Once
-	 * it is long, wait for the writer of the moment, copy the rest and
-	 * restart it (most of it was copied just now, without waiting). */
-	if (rc == SQLITE_OK && log >= WAL_RESTART_FRAMES)
+	/* Under a steady stream of writes the log is seldom found wholly copied
+	 * when a write begins, so it is seldom begun again. Once it is long,
+	 * copy the rest and restart it if that can be done between two
+	 * writes; writers themselves copy it past 64 MB (store_open). */
+	if (rc == SQLITE_OK && log >= WAL_RESTART_FRAMES) {
+		/* briefly: a long reader (a backup) must not hold writers up */
+		sqlite3_busy_timeout(s->db, 50);
 		rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+		sqlite3_busy_timeout(s->db, 5000);
+	}
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? IRM_OK : sql_error(s, e, "checkpointing");
 }
 

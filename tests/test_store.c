@@ -484,6 +484,20 @@ static void test_old_store_brought_up_to_date(void **state)
 	assert_string_equal(is_all, was_all);
 	assert_string_equal(is_den, was_den);
 	assert_string_equal(is_two, was_two);
+	/* The marks carry the tombstones' sign: the legs left DEN's window,
+	 * and the rows are under their customers still. */
+	bool in;
+	assert_int_equal(store_in_key(st, "trip", "T1", "s:DEN", &in, &e), IRM_OK);
+	assert_false(in);
+	assert_int_equal(store_in_key(st, "trip", "T1", "c:C2", &in, &e), IRM_OK);
+	assert_true(in);
+	assert_int_equal(store_in_key(st, "customer", "C1", "s:DEN", &in, &e), IRM_OK);
+	assert_false(in);
+	/* Opened again, it is not rewritten twice. */
+	store_close(&st);
+	assert_int_equal(store_open(db_path, 0, &o, &st, &e), IRM_OK);
+	assert_int_equal(store_last_seq(st, &now_last, &e), IRM_OK);
+	assert_int_equal(now_last, last + 5);
 
 	/* A change now: numbered after the old end, and in place of the old
 	 * entries (one a key). */
