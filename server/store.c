@@ -19,8 +19,8 @@
 #include "mem.h"
 #include "record.h"
 
-/* A log of this many pages, wholly copied into the database, is begun
- * again (store_checkpoint): about 32 MB. */
+/* A log of this many pages is begun again by the ticker
+ * (store_checkpoint): about 32 MB. */
 enum { WAL_RESTART_FRAMES = 8192 };
 
 struct store {
@@ -321,8 +321,8 @@ enum irm_status store_open(const char *path, unsigned flags, const struct store_
 	}
 	s->db = cache_sqlite(s->cache);
 	/* A server's store is large and read by several threads: map it rather
-	 * than copy pages through read(); checkpoints run on the ticker
-	 * (store_checkpoint), not inside whichever request filled the log. */
+	 * than copy pages through read(); keep the log's file to 64 MB when it
+	 * is begun again. */
 	if (!(flags & CACHE_BULK))
 		sqlite3_exec(s->db, "PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -65536;"
 			     "PRAGMA journal_size_limit = 67108864", NULL, NULL, NULL);
@@ -734,18 +734,23 @@ static char *marks_text(const struct marks *m)
 	return text;
 }
 
-/* Whether the marks hold the row under `key` now (its entry an upsert). */
-static bool marks_hold(const char *text, const char *key)
+/* Whether the marks hold the row under one of the keys now (its entry
+ * there an upsert). */
+static bool marks_hold(const char *text, const char *const *keys, size_t n_keys)
 {
 	struct marks m = { 0 };
+	bool in = false;
 	marks_parse(text, &m);
-	const struct mark *k = marks_find(&m, key);
-	bool in = k && k->seq > 0;
+	for (size_t i = 0; i < n_keys && !in; i++) {
+		const struct mark *k = marks_find(&m, keys[i]);
+		in = k && k->seq > 0;
+	}
 	marks_free(&m);
 	return in;
 }
 
-/* A new entry for the row under `key`, in place of the one it had there. */
+/* A new entry for the row under `key`, in place of the one it had there;
+ * its number in *seq when seq is not NULL. */
 static enum irm_status entry_put(struct store *s, struct work *w, struct marks *m,
 				 const char *key, enum kind k, const char *id, const char *op,
 				 int64_t now, int64_t *seq, struct irm_err *e)
@@ -763,16 +768,18 @@ static enum irm_status entry_put(struct store *s, struct work *w, struct marks *
 	}
 	if (!(q = stmt(s, Q_ENTRY_PUT, e)))
 		return IRM_ECACHE;
-	*seq = ++w->seq;
+	const int64_t given = ++w->seq;
 	bind_str(q, 1, key);
-	sqlite3_bind_int64(q, 2, *seq);
+	sqlite3_bind_int64(q, 2, given);
 	bind_str(q, 3, KIND_NAMES[k]);
 	bind_str(q, 4, id);
 	bind_str(q, 5, op);
 	sqlite3_bind_int64(q, 6, now);
 	if ((st = step_done(s, q, "writing the feed", e)) != IRM_OK)
 		return st;
-	int64_t mark = strcmp(op, "upsert") == 0 ? *seq : -*seq;
+	if (seq)
+		*seq = given;
+	int64_t mark = strcmp(op, "upsert") == 0 ? given : -given;
 	if (was)
 		was->seq = mark;
 	else
@@ -910,16 +917,14 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 	} else {
 		for (size_t i = 0; i < d.keys.n && st == IRM_OK; i++)
 			if (!keys_has(&old, d.keys.v[i])) {
-				int64_t seq;
-				st = entry_put(s, w, &m, d.keys.v[i], k, id, "upsert", now, &seq, e);
+				st = entry_put(s, w, &m, d.keys.v[i], k, id, "upsert", now, NULL, e);
 				woken_add(woken, d.keys.v[i]);
 				moved = true;
 			}
 	}
 	for (size_t i = 0; d.data && i < old.n && st == IRM_OK; i++)
 		if (!keys_has(&d.keys, old.v[i])) {
-			int64_t seq;
-			st = entry_put(s, w, &m, old.v[i], k, id, "evict", now, &seq, e);
+			st = entry_put(s, w, &m, old.v[i], k, id, "evict", now, NULL, e);
 			woken_add(woken, old.v[i]);
 			moved = true;
 		}
@@ -1197,19 +1202,13 @@ enum irm_status store_changes(struct store *s, const char *const *keys, size_t n
 		const char *op = (const char *)sqlite3_column_text(q, 3);
 		*next = seq;
 		if (n_keys > 1) {
-			/* Under several keys a row may come more than once; and an
-			 * eviction from one key is none while another still holds it. */
-			/* An eviction or a deletion from one key, while another
-			 * listed key holds the row now (it left one customer, or
-			 * came back): the row is in the scope, sent as an upsert. */
-			if (strcmp(op, "upsert") != 0) {
-				const char *marks = (const char *)sqlite3_column_text(q, 6);
-				bool held = false;
-				for (size_t i = 0; i < n_keys && !held; i++)
-					held = marks_hold(marks, keys[i]);
-				if (held)
-					continue;
-			}
+			/* Under several keys a row may come more than once. An
+			 * eviction or a deletion from one key is skipped while
+			 * another listed key holds the row now (it left one
+			 * customer, or came back): that key's upsert stands. */
+			if (strcmp(op, "upsert") != 0 &&
+			    marks_hold((const char *)sqlite3_column_text(q, 6), keys, n_keys))
+				continue;
 			char both[600];
 			snprintf(both, sizeof both, "%s\x1f%s", kind, id);
 			size_t before = seen.n;
@@ -1255,7 +1254,7 @@ enum irm_status store_in_key(struct store *s, const char *kind, const char *id, 
 	bind_str(q, 1, kind);
 	bind_str(q, 2, id);
 	int rc = sqlite3_step(q);
-	*in = rc == SQLITE_ROW && marks_hold((const char *)sqlite3_column_text(q, 0), key);
+	*in = rc == SQLITE_ROW && marks_hold((const char *)sqlite3_column_text(q, 0), &key, 1);
 	sqlite3_reset(q);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? IRM_OK : sql_error(s, e, "reading a scope");
 }
