@@ -52,24 +52,37 @@ void store_opts_default(struct store_opts *o)
 	"CREATE TRIGGER IF NOT EXISTS central_" table "_d AFTER DELETE ON " table " BEGIN "  \
 	TOUCH(kind, "OLD." idcol) " END;"
 
+/* A row's document, with a row id of its own: documents are a kilobyte or
+ * so, too large for a table keyed by (kind, id) itself, whose inner pages
+ * would hold whole rows. data NULL: deleted. kiosk: the kiosk's view when
+ * it differs. keys: the row's entry under each key it has one under,
+ * " KEY=SEQ " (SEQ negative for a tombstone), so the feed needs no index of
+ * its own to find them. changed_utc: when data last changed. */
+#define DOCS_COLUMNS                                                                     \
+	"rid INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL,"                 \
+	" version INTEGER NOT NULL, data TEXT, kiosk TEXT, keys TEXT NOT NULL DEFAULT ' ',"\
+	" changed_utc INTEGER NOT NULL DEFAULT 0"
+/* An entry: under a scope key, a number, and the document (its row id). */
+#define FEED_COLUMNS                                                                     \
+	"key TEXT NOT NULL, seq INTEGER NOT NULL, doc INTEGER NOT NULL, op TEXT NOT NULL,"\
+	" at_utc INTEGER NOT NULL, PRIMARY KEY(key, seq)"
+
+/* A document by its row; the deleted ones by age; the feed's tombstones. */
+#define DOCS_FEED_INDEXES                                                                \
+	"CREATE UNIQUE INDEX IF NOT EXISTS central_docs_row ON central_docs(kind, id);"  \
+	"CREATE INDEX IF NOT EXISTS central_docs_gone ON central_docs(changed_utc)"      \
+	" WHERE data IS NULL;"                                                           \
+	"CREATE INDEX IF NOT EXISTS central_feed_tomb ON central_feed(at_utc) WHERE op != 'upsert';"
+
 static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS central_meta("
 	"  key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS central_touched("
 	"  kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
-	/* data NULL: deleted. kiosk: the kiosk's view when it differs. keys:
-	 * the row's entry under each key it has one under, " KEY=SEQ " (SEQ
-	 * negative for a tombstone), so the feed needs no index of its own to
-	 * find them. changed_utc: when data last changed. */
-	"CREATE TABLE IF NOT EXISTS central_docs("
-	"  kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,"
-	"  data TEXT, kiosk TEXT, keys TEXT NOT NULL DEFAULT ' ',"
-	"  changed_utc INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS central_docs(" DOCS_COLUMNS ");"
 	/* Kept in the order it is read: a scope's page is one range. */
-	"CREATE TABLE IF NOT EXISTS central_feed("
-	"  key TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,"
-	"  op TEXT NOT NULL, at_utc INTEGER NOT NULL, PRIMARY KEY(key, seq)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS central_feed_tomb ON central_feed(at_utc) WHERE op != 'upsert';"
+	"CREATE TABLE IF NOT EXISTS central_feed(" FEED_COLUMNS ") WITHOUT ROWID;"
+	DOCS_FEED_INDEXES
 	/* per scope key, the newest tombstone purged: an older cursor missed it */
 	"CREATE TABLE IF NOT EXISTS central_purged("
 	"  key TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;"
@@ -94,7 +107,7 @@ static const char SCHEMA[] =
 
 /* A store made before the documents kept their keys: the feed had a
  * row id and an index by (kind, id, key), and its last number was
- * SQLite's. Rewritten in place, in one transaction. */
+ * SQLite's. */
 static const char MIGRATE_1[] =
 	"ALTER TABLE central_docs ADD COLUMN keys TEXT NOT NULL DEFAULT ' ';"
 	"ALTER TABLE central_docs ADD COLUMN changed_utc INTEGER NOT NULL DEFAULT 0;"
@@ -115,27 +128,48 @@ static const char MIGRATE_1[] =
 	" ORDER BY key, seq;"
 	"DROP TABLE central_feed_1;";
 
-/* Documents there, without their keys. */
-static bool still_old(sqlite3 *db)
+/* A store made before documents had row ids of their own: central_docs
+ * was keyed by (kind, id) alone and the feed named its rows so. */
+static const char MIGRATE_2[] =
+	"CREATE TABLE central_docs_2(" DOCS_COLUMNS ");"
+	"INSERT INTO central_docs_2(kind, id, version, data, kiosk, keys, changed_utc)"
+	" SELECT kind, id, version, data, kiosk, keys, changed_utc FROM central_docs;"
+	"ALTER TABLE central_feed RENAME TO central_feed_1;"
+	"CREATE TABLE central_feed(" FEED_COLUMNS ") WITHOUT ROWID;"
+	"INSERT INTO central_feed SELECT f.key, f.seq, d.rid, f.op, f.at_utc"
+	" FROM central_feed_1 f JOIN central_docs_2 d ON d.kind = f.kind AND d.id = f.id"
+	" ORDER BY f.key, f.seq;"
+	"DROP TABLE central_feed_1; DROP TABLE central_docs;"
+	"ALTER TABLE central_docs_2 RENAME TO central_docs;"
+	DOCS_FEED_INDEXES;
+
+/* The layout of the store's documents and feed: 0, its documents without
+ * their keys; 1, without row ids of their own; 2, today's (or none yet). */
+static int layout(sqlite3 *db)
 {
 	sqlite3_stmt *q;
-	bool old = false;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) = 1 FROM pragma_table_info('central_docs')"
-			       " WHERE name IN ('version', 'keys')", -1, &q, NULL) == SQLITE_OK) {
-		old = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+	int v = 2;
+	if (sqlite3_prepare_v2(db, "SELECT count(*), sum(name = 'keys'), sum(name = 'rid')"
+			       " FROM pragma_table_info('central_docs')", -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) > 0)
+			v = sqlite3_column_int(q, 2) ? 2 : sqlite3_column_int(q, 1) ? 1 : 0;
 		sqlite3_finalize(q);
 	}
-	return old;
+	return v;
 }
 
+/* An older store is rewritten in place, in one transaction; its layout
+ * is read again once the write lock is held, in case another process
+ * rewrote it meanwhile. */
 static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 {
-	bool old = still_old(db);
-	if (!old)
+	if (layout(db) == 2)
 		return IRM_OK;
 	char *msg = NULL;
+	int v = -1;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
-	    (!(old = still_old(db)) || sqlite3_exec(db, MIGRATE_1, NULL, NULL, &msg) == SQLITE_OK) &&
+	    ((v = layout(db)) > 0 || sqlite3_exec(db, MIGRATE_1, NULL, NULL, &msg) == SQLITE_OK) &&
+	    (v == 2 || sqlite3_exec(db, MIGRATE_2, NULL, NULL, &msg) == SQLITE_OK) &&
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) == SQLITE_OK)
 		return IRM_OK;
 	enum irm_status st = err_set(e, IRM_ECACHE, "%s: bringing the feed up to date: %s", path,
@@ -147,7 +181,7 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 
 /* Every statement, by number: prepared once per connection. */
 enum {
-	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_DOC_GET, Q_DOC_PUT, Q_DOC_KEYS,
+	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_DOC_GET, Q_DOC_NEW, Q_DOC_PUT, Q_DOC_KEYS,
 	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
 	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_KEY, Q_ACTION_GET,
 	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_TOMB_MAX, Q_TOMB_PURGE, Q_DOCS_PURGE, Q_GREET_SEGMENT,
@@ -157,21 +191,22 @@ enum {
 /* The page of a scope: its entries after a sequence number, with the
  * document each stands for. */
 #define PAGE_SELECT                                                                     \
-	"SELECT f.seq, f.kind, f.id, f.op, d.version, CASE WHEN f.op = 'upsert' THEN"   \
+	"SELECT f.seq, d.kind, d.id, f.op, d.version, CASE WHEN f.op = 'upsert' THEN"   \
 	" CASE WHEN ?4 THEN coalesce(d.kiosk, d.data) ELSE d.data END END, d.keys"      \
-	" FROM central_feed f JOIN central_docs d ON d.kind = f.kind AND d.id = f.id"
+	" FROM central_feed f JOIN central_docs d ON d.rid = f.doc"
 
 static const char *const SQL[Q_COUNT] = {
 	[Q_META_GET] = "SELECT value FROM central_meta WHERE key = ?1",
 	[Q_META_PUT] = "INSERT OR REPLACE INTO central_meta(key, value) VALUES (?1, ?2)",
 	[Q_TOUCHED] = "SELECT kind, id FROM central_touched",
 	[Q_TOUCHED_CLEAR] = "DELETE FROM central_touched",
-	[Q_DOC_GET] = "SELECT data, kiosk, keys FROM central_docs WHERE kind = ?1 AND id = ?2",
-	[Q_DOC_PUT] = "INSERT OR REPLACE INTO central_docs(kind, id, version, data, kiosk, keys,"
-		      " changed_utc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[Q_DOC_KEYS] = "UPDATE central_docs SET keys = ?3 WHERE kind = ?1 AND id = ?2",
-	[Q_ENTRY_PUT] = "INSERT INTO central_feed(key, seq, kind, id, op, at_utc)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_DOC_GET] = "SELECT rid, data, kiosk, keys FROM central_docs WHERE kind = ?1 AND id = ?2",
+	[Q_DOC_NEW] = "INSERT INTO central_docs(kind, id, version) VALUES (?1, ?2, 0)",
+	[Q_DOC_PUT] = "UPDATE central_docs SET version = ?2, data = ?3, kiosk = ?4, keys = ?5,"
+		      " changed_utc = ?6 WHERE rid = ?1",
+	[Q_DOC_KEYS] = "UPDATE central_docs SET keys = ?2 WHERE rid = ?1",
+	[Q_ENTRY_PUT] = "INSERT INTO central_feed(key, seq, doc, op, at_utc)"
+			" VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_ENTRY_DEL] = "DELETE FROM central_feed WHERE key = ?1 AND seq = ?2",
 	[Q_CUSTOMER_STATIONS] =
 		"SELECT DISTINCT s.origin FROM passengers p JOIN segments s ON s.trip = p.trip"
@@ -749,11 +784,11 @@ static bool marks_hold(const char *text, const char *const *keys, size_t n_keys)
 	return in;
 }
 
-/* A new entry for the row under `key`, in place of the one it had there;
- * its number in *seq when seq is not NULL. */
+/* A new entry for document `doc` under `key`, in place of the one it had
+ * there; its number in *seq when seq is not NULL. */
 static enum irm_status entry_put(struct store *s, struct work *w, struct marks *m,
-				 const char *key, enum kind k, const char *id, const char *op,
-				 int64_t now, int64_t *seq, struct irm_err *e)
+				 const char *key, int64_t doc, const char *op, int64_t now,
+				 int64_t *seq, struct irm_err *e)
 {
 	struct mark *was = marks_find(m, key);
 	sqlite3_stmt *q;
@@ -771,10 +806,9 @@ static enum irm_status entry_put(struct store *s, struct work *w, struct marks *
 	const int64_t given = ++w->seq;
 	bind_str(q, 1, key);
 	sqlite3_bind_int64(q, 2, given);
-	bind_str(q, 3, KIND_NAMES[k]);
-	bind_str(q, 4, id);
-	bind_str(q, 5, op);
-	sqlite3_bind_int64(q, 6, now);
+	sqlite3_bind_int64(q, 3, doc);
+	bind_str(q, 4, op);
+	sqlite3_bind_int64(q, 5, now);
 	if ((st = step_done(s, q, "writing the feed", e)) != IRM_OK)
 		return st;
 	if (seq)
@@ -857,6 +891,7 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 	struct marks m = { 0 };
 	char *old_data = NULL, *old_kiosk = NULL, *marks = NULL;
 	bool had = false, moved = false;
+	int64_t rid = 0;
 	enum irm_status st;
 	int rc;
 
@@ -880,11 +915,12 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 	bind_str(q, 2, id);
 	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		had = true;
-		const char *t = (const char *)sqlite3_column_text(q, 0);
-		const char *kt = (const char *)sqlite3_column_text(q, 1);
+		rid = sqlite3_column_int64(q, 0);
+		const char *t = (const char *)sqlite3_column_text(q, 1);
+		const char *kt = (const char *)sqlite3_column_text(q, 2);
 		old_data = t ? xstrdup(t) : NULL;
 		old_kiosk = kt ? xstrdup(kt) : NULL;
-		marks_parse((const char *)sqlite3_column_text(q, 2), &m);
+		marks_parse((const char *)sqlite3_column_text(q, 3), &m);
 	}
 	sqlite3_reset(q);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -901,15 +937,27 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 	const bool changed = !same(d.data, old_data) || !same(d.kiosk, old_kiosk);
 	if (!d.data && (!had || !old_data))
 		goto out;  /* never published, or deleted already */
+	if (!had) {  /* its row first: the entries name it */
+		if (!(q = stmt(s, Q_DOC_NEW, e))) {
+			st = IRM_ECACHE;
+			goto out;
+		}
+		bind_str(q, 1, KIND_NAMES[k]);
+		bind_str(q, 2, id);
+		if ((st = step_done(s, q, "writing a document", e)) != IRM_OK)
+			goto out;
+		rid = sqlite3_last_insert_rowid(s->db);
+	}
 	int64_t version = 0;
 	if (changed) {
-		/* Under every key, the row's new version as its newest entry. */
+		/* Under every key, the row's new version as its newest entry;
+		 * the version is its number under "*". */
 		const char *op = d.data ? "upsert" : "delete";
 		const struct store_keys *ks = d.data ? &d.keys : &old;
 		for (size_t i = 0; i < ks->n && st == IRM_OK; i++) {
 			int64_t seq;
-			st = entry_put(s, w, &m, ks->v[i], k, id, op, now, &seq, e);
-			if (!version)
+			st = entry_put(s, w, &m, ks->v[i], rid, op, now, &seq, e);
+			if (!version || strcmp(ks->v[i], "*") == 0)
 				version = seq;
 			woken_add(woken, ks->v[i]);
 		}
@@ -917,14 +965,14 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 	} else {
 		for (size_t i = 0; i < d.keys.n && st == IRM_OK; i++)
 			if (!keys_has(&old, d.keys.v[i])) {
-				st = entry_put(s, w, &m, d.keys.v[i], k, id, "upsert", now, NULL, e);
+				st = entry_put(s, w, &m, d.keys.v[i], rid, "upsert", now, NULL, e);
 				woken_add(woken, d.keys.v[i]);
 				moved = true;
 			}
 	}
 	for (size_t i = 0; d.data && i < old.n && st == IRM_OK; i++)
 		if (!keys_has(&d.keys, old.v[i])) {
-			st = entry_put(s, w, &m, old.v[i], k, id, "evict", now, NULL, e);
+			st = entry_put(s, w, &m, old.v[i], rid, "evict", now, NULL, e);
 			woken_add(woken, old.v[i]);
 			moved = true;
 		}
@@ -936,21 +984,19 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 			st = IRM_ECACHE;
 			goto out;
 		}
-		bind_str(q, 1, KIND_NAMES[k]);
-		bind_str(q, 2, id);
-		sqlite3_bind_int64(q, 3, version);
-		bind_str(q, 4, d.data);
-		bind_str(q, 5, d.data && !same(d.kiosk, d.data) ? d.kiosk : NULL);
-		bind_str(q, 6, marks);
-		sqlite3_bind_int64(q, 7, now);
+		sqlite3_bind_int64(q, 1, rid);
+		sqlite3_bind_int64(q, 2, version);
+		bind_str(q, 3, d.data);
+		bind_str(q, 4, d.data && !same(d.kiosk, d.data) ? d.kiosk : NULL);
+		bind_str(q, 5, marks);
+		sqlite3_bind_int64(q, 6, now);
 	} else {
 		if (!(q = stmt(s, Q_DOC_KEYS, e))) {
 			st = IRM_ECACHE;
 			goto out;
 		}
-		bind_str(q, 1, KIND_NAMES[k]);
-		bind_str(q, 2, id);
-		bind_str(q, 3, marks);
+		sqlite3_bind_int64(q, 1, rid);
+		bind_str(q, 2, marks);
 	}
 	st = step_done(s, q, "writing a document", e);
 out:

@@ -428,9 +428,9 @@ static char *page_text(const char *const *keys, size_t n_keys)
 }
 
 /* A store written before the documents kept their keys (the feed with a
- * row id, an index by row and SQLite's own last number) is brought up to
- * date when opened: the same pages, the same end, and writes go on after
- * it. */
+ * row id, an index by row and SQLite's own last number; the documents
+ * keyed by kind and id alone) is brought up to date when opened: the same
+ * pages, the same end, and writes go on after it. */
 static void test_old_store_brought_up_to_date(void **state)
 {
 	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ann Lee"),
@@ -457,14 +457,17 @@ static void test_old_store_brought_up_to_date(void **state)
 		 "BEGIN;"
 		 "CREATE TABLE old_feed(seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL,"
 		 " kind TEXT NOT NULL, id TEXT NOT NULL, op TEXT NOT NULL, at_utc INTEGER NOT NULL);"
-		 "INSERT INTO old_feed SELECT seq, key, kind, id, op, at_utc FROM central_feed ORDER BY seq;"
+		 "INSERT INTO old_feed SELECT f.seq, f.key, d.kind, d.id, f.op, f.at_utc"
+		 " FROM central_feed f JOIN central_docs d ON d.rid = f.doc ORDER BY f.seq;"
+		 "CREATE TABLE old_docs(kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,"
+		 " data TEXT, kiosk TEXT, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
+		 "INSERT INTO old_docs SELECT kind, id, version, data, kiosk FROM central_docs;"
 		 "DROP TABLE central_feed; ALTER TABLE old_feed RENAME TO central_feed;"
+		 "DROP TABLE central_docs; ALTER TABLE old_docs RENAME TO central_docs;"
 		 "UPDATE sqlite_sequence SET seq = %lld WHERE name = 'central_feed';"
 		 "CREATE UNIQUE INDEX central_feed_row ON central_feed(kind, id, key);"
 		 "CREATE INDEX central_feed_key ON central_feed(key, seq);"
 		 "CREATE INDEX central_feed_tomb ON central_feed(at_utc) WHERE op != 'upsert';"
-		 "ALTER TABLE central_docs DROP COLUMN keys;"
-		 "ALTER TABLE central_docs DROP COLUMN changed_utc;"
 		 "DELETE FROM central_meta WHERE key = 'feed_seq';"
 		 "COMMIT;", (long long)last + 5);
 	char *msg = NULL;
