@@ -874,7 +874,7 @@ static size_t booked_legs(const char *db_path, size_t n, char ***ids, long long 
 			(*ids)[got++] = xstrdup((const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
 	}
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM central_feed WHERE key = '*'", -1, &st,
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM central_docs", -1, &st,
 			       NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			*feed_all = sqlite3_column_int64(st, 0);

@@ -492,8 +492,11 @@ static void *tick(void *cls)
 			server_note_seq(s, last);
 			server_wake(s, &all);
 		}
-		/* The write-ahead log, into the database twice a second. */
+		/* The write-ahead log, into the database twice a second; the
+		 * feed's replaced entries deleted every two seconds. */
 		if (++ticks % 10 == 0 && store_checkpoint(st, &e) != IRM_OK)
+			fprintf(stderr, "irm-central: %s\n", e.msg);
+		if (ticks % 40 == 0 && store_compact(st, &e) != IRM_OK)
 			fprintf(stderr, "irm-central: %s\n", e.msg);
 		if (now - last_sweep >= 60000) {
 			struct store_keys woken = { 0 };

@@ -82,6 +82,9 @@ static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS central_docs(" DOCS_COLUMNS ");"
 	/* Kept in the order it is read: a scope's page is one range. */
 	"CREATE TABLE IF NOT EXISTS central_feed(" FEED_COLUMNS ") WITHOUT ROWID;"
+	/* Entries under "*" replaced by newer ones, to be deleted together
+	 * (store_compact); until then the feed skips them. */
+	"CREATE TABLE IF NOT EXISTS central_stale(rid INTEGER PRIMARY KEY, seq INTEGER NOT NULL);"
 	DOCS_FEED_INDEXES
 	/* per scope key, the newest tombstone purged: an older cursor missed it */
 	"CREATE TABLE IF NOT EXISTS central_purged("
@@ -182,18 +185,20 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 /* Every statement, by number: prepared once per connection. */
 enum {
 	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_DOC_GET, Q_DOC_NEW, Q_DOC_PUT, Q_DOC_KEYS,
-	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
+	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_STALE_PUT, Q_STALE_DEL, Q_STALE_CLEAR, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
 	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_KEY, Q_ACTION_GET,
 	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_TOMB_MAX, Q_TOMB_PURGE, Q_DOCS_PURGE, Q_GREET_SEGMENT,
 	Q_GREET_PUT, Q_SEGMENT_ALERTS, Q_SEGMENT_GREETINGS, Q_TRIP_GREETINGS, Q_SEGMENT_ORIGIN, Q_PURGED_NOTE, Q_PURGED_MAX, Q_COUNT
 };
 
 /* The page of a scope: its entries after a sequence number, with the
- * document each stands for. */
+ * document each stands for. An entry under "*" that is not its
+ * document's version was replaced and waits to be deleted. */
 #define PAGE_SELECT                                                                     \
 	"SELECT f.seq, d.kind, d.id, f.op, d.version, CASE WHEN f.op = 'upsert' THEN"   \
 	" CASE WHEN ?4 THEN coalesce(d.kiosk, d.data) ELSE d.data END END, d.keys"      \
 	" FROM central_feed f JOIN central_docs d ON d.rid = f.doc"
+#define PAGE_LIVE "(f.key != '*' OR f.seq = d.version)"
 
 static const char *const SQL[Q_COUNT] = {
 	[Q_META_GET] = "SELECT value FROM central_meta WHERE key = ?1",
@@ -208,6 +213,10 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_ENTRY_PUT] = "INSERT INTO central_feed(key, seq, doc, op, at_utc)"
 			" VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_ENTRY_DEL] = "DELETE FROM central_feed WHERE key = ?1 AND seq = ?2",
+	[Q_STALE_PUT] = "INSERT INTO central_stale(seq) VALUES (?1)",
+	[Q_STALE_DEL] = "DELETE FROM central_feed WHERE key = '*'"
+			" AND seq IN (SELECT seq FROM central_stale)",
+	[Q_STALE_CLEAR] = "DELETE FROM central_stale",
 	[Q_CUSTOMER_STATIONS] =
 		"SELECT DISTINCT s.origin FROM passengers p JOIN segments s ON s.trip = p.trip"
 		" WHERE p.customer_id = ?1 AND s.dep_utc BETWEEN ?2 AND ?3",
@@ -226,9 +235,10 @@ static const char *const SQL[Q_COUNT] = {
 		       " WHERE 'G-' || rid = ?1",
 	/* the highest number ever given, even when its entry was purged since */
 	[Q_LAST_SEQ] = "SELECT coalesce((SELECT value FROM central_meta WHERE key = 'feed_seq'), 0)",
-	[Q_PAGE_ONE] = PAGE_SELECT " WHERE f.key = ?1 AND f.seq > ?2 ORDER BY f.seq LIMIT ?3",
+	[Q_PAGE_ONE] = PAGE_SELECT " WHERE f.key = ?1 AND f.seq > ?2 AND " PAGE_LIVE
+		       " ORDER BY f.seq LIMIT ?3",
 	[Q_PAGE_MANY] = PAGE_SELECT " WHERE f.key IN (SELECT value FROM json_each(?1))"
-			" AND f.seq > ?2 ORDER BY f.seq LIMIT ?3",
+			" AND f.seq > ?2 AND " PAGE_LIVE " ORDER BY f.seq LIMIT ?3",
 	[Q_IN_KEY] = "SELECT keys FROM central_docs WHERE kind = ?1 AND id = ?2",
 	[Q_ACTION_GET] = "SELECT result FROM central_actions WHERE console_id = ?1 AND seq = ?2",
 	[Q_ACTION_PUT] = "INSERT INTO central_actions(console_id, seq, kind, result, at_utc)"
@@ -794,10 +804,16 @@ static enum irm_status entry_put(struct store *s, struct work *w, struct marks *
 	sqlite3_stmt *q;
 	enum irm_status st = IRM_OK;
 	if (was) {
-		if (!(q = stmt(s, Q_ENTRY_DEL, e)))
+		/* Under "*" the old entry may be anywhere in the feed, a page
+		 * of its own to write: it is noted, and deleted later with
+		 * others near it (store_compact). Under any other key it is
+		 * next to the new one. */
+		const bool all = strcmp(key, "*") == 0;
+		if (!(q = stmt(s, all ? Q_STALE_PUT : Q_ENTRY_DEL, e)))
 			return IRM_ECACHE;
-		bind_str(q, 1, key);
-		sqlite3_bind_int64(q, 2, was->seq < 0 ? -was->seq : was->seq);
+		if (!all)
+			bind_str(q, 1, key);
+		sqlite3_bind_int64(q, all ? 1 : 2, was->seq < 0 ? -was->seq : was->seq);
 		if ((st = step_done(s, q, "writing the feed", e)) != IRM_OK)
 			return st;
 	}
@@ -1044,12 +1060,41 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
 	return st;
 }
 
+/* The replaced entries under "*", deleted together: in order of their
+ * numbers, so each page of the feed is written once for all of its own. */
+static enum irm_status compact(struct store *s, struct irm_err *e)
+{
+	const int steps[] = { Q_STALE_DEL, Q_STALE_CLEAR };
+	enum irm_status st = IRM_OK;
+	for (size_t i = 0; i < 2 && st == IRM_OK; i++) {
+		sqlite3_stmt *q = stmt(s, steps[i], e);
+		st = q ? step_done(s, q, "deleting replaced entries", e) : IRM_ECACHE;
+	}
+	return st;
+}
+
+enum irm_status store_compact(struct store *s, struct irm_err *e)
+{
+	enum irm_status st = cache_begin(s->cache, e);
+	if (st != IRM_OK)
+		return st;
+	if ((st = compact(s, e)) == IRM_OK)
+		st = cache_commit(s->cache, e);
+	if (st != IRM_OK)
+		cache_rollback(s->cache);
+	return st;
+}
+
 enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *woken,
 			    struct irm_err *e)
 {
 	enum irm_status st = cache_begin(s->cache, e);
 	if (st != IRM_OK)
 		return st;
+	if ((st = compact(s, e)) != IRM_OK) {  /* before tombstones are counted as purged */
+		cache_rollback(s->cache);
+		return st;
+	}
 	int64_t last = meta_int(s, "swept_utc", now, e);
 	sqlite3_stmt *q;
 	if (last < now) {

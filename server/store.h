@@ -77,8 +77,12 @@ bool store_keys_match(const struct store_keys *k, const char *const *keys, size_
  * may be NULL. */
 enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *woken,
 			      struct irm_err *e);
+/* Delete the entries under "*" that newer ones replaced, all at once:
+ * its own transaction. The feed skips them meanwhile. */
+enum irm_status store_compact(struct store *s, struct irm_err *e);
 /* Rows whose legs entered or left a station's window since the last
- * sweep, and tombstones past their time: its own transaction. */
+ * sweep, replaced entries (as store_compact) and tombstones past their
+ * time: its own transaction. */
 enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *woken,
 			    struct irm_err *e);
 
