@@ -29,20 +29,6 @@ static void path_in(char *buf, const char *name)
 	snprintf(buf, 4200, "%s/%s", dir, name);
 }
 
-static int query_int(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int v = -1;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
 static void test_create_is_private_and_current(void **state)
 {
 	char path[4200];
@@ -58,8 +44,8 @@ static void test_create_is_private_and_current(void **state)
 	assert_null(c);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
-	assert_int_equal(query_int(path, "PRAGMA user_version"), cache_schema_version());
-	assert_int_equal(query_int(path, "SELECT count(*) FROM meta WHERE key = 'console_id'"
+	assert_int_equal(sql_value(path, "PRAGMA user_version"), cache_schema_version());
+	assert_int_equal(sql_value(path, "SELECT count(*) FROM meta WHERE key = 'console_id'"
 				   " AND length(value) = 32"), 1);
 	/* WAL is a property of the file. */
 	sqlite3 *db;
@@ -74,7 +60,7 @@ static void test_create_is_private_and_current(void **state)
 	/* Opening again keeps the same console id and migrates nothing. */
 	assert_int_equal(cache_open(path, 0, &c, &e), IRM_OK);
 	cache_close(&c);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM meta"), 2);
+	assert_int_equal(sql_value(path, "SELECT count(*) FROM meta"), 2);
 }
 
 static void test_missing_without_create(void **state)
@@ -131,7 +117,7 @@ static void test_not_a_cache(void **state)
 	sqlite3_close(db);
 	assert_int_equal(cache_open(path, 0, &c, &e), IRM_ECACHE);
 	assert_non_null(strstr(e.msg, "not an irm cache"));
-	assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master"), 1);
+	assert_int_equal(sql_value(path, "SELECT count(*) FROM sqlite_master"), 1);
 
 	/* A directory is no cache either. */
 	assert_int_equal(cache_open(dir, 0, &c, &e), IRM_ECACHE);
@@ -159,8 +145,8 @@ static void test_migrations_from_every_version(void **state)
 
 		assert_int_equal(cache_open(path, 0, &c, &e), IRM_OK);
 		cache_close(&c);
-		assert_int_equal(query_int(path, "PRAGMA user_version"), schema_n_steps);
-		assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master"
+		assert_int_equal(sql_value(path, "PRAGMA user_version"), schema_n_steps);
+		assert_int_equal(sql_value(path, "SELECT count(*) FROM sqlite_master"
 					   " WHERE name IN ('customers', 'trips', 'segments', 'alerts',"
 					   " 'alert_history', 'notes', 'outbox', 'sync_state')"), 8);
 	}
@@ -200,21 +186,21 @@ static void test_migration_3_queue(void **state)
 
 	assert_int_equal(cache_open(path, 0, &c, &e), IRM_OK);
 	cache_close(&c);
-	assert_int_equal(query_int(path, "PRAGMA user_version"), schema_n_steps);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM alerts WHERE id = 'A1'"
+	assert_int_equal(sql_value(path, "PRAGMA user_version"), schema_n_steps);
+	assert_int_equal(sql_value(path, "SELECT count(*) FROM alerts WHERE id = 'A1'"
 				   " AND leg_origin = 'DEN'"), 1);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM alerts WHERE id = 'A2'"
+	assert_int_equal(sql_value(path, "SELECT count(*) FROM alerts WHERE id = 'A2'"
 				   " AND leg_origin = 'SEA'"), 1);
 	/* A leg not in the cache, or none: no origin. */
-	assert_int_equal(query_int(path, "SELECT count(*) FROM alerts WHERE leg_origin IS NULL"), 2);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM alerts"), 4);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM alert_history"), 1);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+	assert_int_equal(sql_value(path, "SELECT count(*) FROM alerts WHERE leg_origin IS NULL"), 2);
+	assert_int_equal(sql_value(path, "SELECT count(*) FROM alerts"), 4);
+	assert_int_equal(sql_value(path, "SELECT count(*) FROM alert_history"), 1);
+	assert_int_equal(sql_value(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
 				   " AND name IN ('alerts_queue_due', 'alerts_queue_age',"
 				   " 'alerts_queue_priority', 'alert_history_at')"), 4);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM sqlite_master"
+	assert_int_equal(sql_value(path, "SELECT count(*) FROM sqlite_master"
 				   " WHERE name = 'alerts_state'"), 0);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM pragma_integrity_check"
+	assert_int_equal(sql_value(path, "SELECT count(*) FROM pragma_integrity_check"
 				   " WHERE integrity_check = 'ok'"), 1);
 }
 

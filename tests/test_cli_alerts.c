@@ -138,21 +138,6 @@ static const char *make_cache(void)
 	return path;
 }
 
-static long long q_ll(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	long long v = -1;
-	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return v;
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -460,16 +445,16 @@ static void test_ack_assign_done_happy_path(void **state)
 	run_free(&r);
 
 	/* Each action left one outbox row, of its kind, waiting. */
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM outbox"), 3);
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM outbox WHERE kind = 'alert.ack' AND seq = 1"), 1);
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM outbox WHERE kind = 'alert.assign' AND seq = 2"), 1);
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM outbox WHERE kind = 'alert.done' AND seq = 3"
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM outbox"), 3);
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM outbox WHERE kind = 'alert.ack' AND seq = 1"), 1);
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM outbox WHERE kind = 'alert.assign' AND seq = 2"), 1);
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM outbox WHERE kind = 'alert.done' AND seq = 3"
 			      " AND json_extract(body, '$.action') = 'greeting'"
 			      " AND json_extract(body, '$.alert_id') = '" A_MILES "'"
 			      " AND json_extract(body, '$.who') = 'tester'"
 			      " AND json_extract(body, '$.at') = '2026-11-22T09:00:00Z'"), 1);
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM outbox WHERE state = 'waiting'"), 3);
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM alert_history WHERE alert_id = '" A_MILES "'"), 4);
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM outbox WHERE state = 'waiting'"), 3);
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM alert_history WHERE alert_id = '" A_MILES "'"), 4);
 }
 
 static void test_second_completion_is_told(void **state)
@@ -500,8 +485,8 @@ static void test_second_completion_is_told(void **state)
 	run_free(&r);
 
 	/* Nothing of the losers was written. */
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM outbox"), 1);
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM alert_history WHERE who = 'bob'"), 0);
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM alert_history WHERE who = 'bob'"), 0);
 }
 
 static void test_dismiss_and_impossible_transitions(void **state)
@@ -542,7 +527,7 @@ static void test_dismiss_and_impossible_transitions(void **state)
 	assert_non_null(strstr(r.err, "withdrawn"));
 	assert_non_null(strstr(r.err, "cannot be marked done"));
 	run_free(&r);
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM outbox"), 2);
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM outbox"), 2);
 
 	/* Acting early on a projected alert is allowed. */
 	r = IRM("--db", db, "done", A_PREMIUM, "--action", "greeting");
@@ -584,8 +569,8 @@ static void test_unknown_and_usage(void **state)
 		assert_non_null(strstr(r.err, "usage: irm "));
 		run_free(&r);
 	}
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM outbox"), 0);
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM notes"), 0);
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM notes"), 0);
 
 	/* A cache that is not there: 5. */
 	char missing[4300];
@@ -616,10 +601,10 @@ static void test_note(void **state)
 	assert_non_null(strstr(r.out, "note added to C2 by tester"));
 	run_free(&r);
 
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM notes WHERE customer_id = 'C1'"
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM notes WHERE customer_id = 'C1'"
 			      " AND author = 'ana' AND body = 'prefers aisle seats'"), 1);
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM outbox WHERE kind = 'note.add'"), 2);
-	assert_int_equal(q_ll(db, "SELECT count(*) FROM outbox WHERE kind = 'note.add'"
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM outbox WHERE kind = 'note.add'"), 2);
+	assert_int_equal(sql_value(db, "SELECT count(*) FROM outbox WHERE kind = 'note.add'"
 			      " AND json_extract(body, '$.customer_id') = 'C2'"
 			      " AND json_extract(body, '$.who') = 'tester'"), 1);
 }

@@ -51,19 +51,9 @@ static void load(const char *name, uint64_t seed, FILE *truth, struct demo_load_
 static long long count_rows(const char *name, const char *table)
 {
 	char path[4200], sql[128];
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long n = -1;
-
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
+	return sql_value(path, sql);
 }
 
 static void test_load(void **state)

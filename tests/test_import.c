@@ -59,24 +59,10 @@ static enum irm_status import_text(const char *text, struct import_stats *st, st
 	return s;
 }
 
-static long long query_ll(const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long v = -1;
-	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
 /* Everything in the cache, summed up: equal before and after a failed import. */
 static long long fingerprint(void)
 {
-	return query_ll("SELECT (SELECT count(*) FROM customers) * 1000000 +"
+	return sql_value(db_path, "SELECT (SELECT count(*) FROM customers) * 1000000 +"
 			" (SELECT count(*) FROM trips) * 10000 + (SELECT count(*) FROM segments) * 100 +"
 			" (SELECT total(lifetime_miles) FROM customers) +"
 			" (SELECT count(*) FROM passengers) + (SELECT count(*) FROM hotel_stays)");
@@ -91,9 +77,9 @@ static void test_spec_records(void **state)
 	assert_int_equal(import_text(CUSTOMER_C1 "\n" TRIP_T1, &st, &e), IRM_OK);
 	assert_int_equal(st.lines, 2);
 	assert_int_equal(st.added, 2);
-	assert_int_equal(query_ll("SELECT miles FROM segments WHERE id = 'S1'"), 1024);
-	assert_int_equal(query_ll("SELECT count(*) FROM seats"), 1);
-	assert_int_equal(query_ll("SELECT count(*) FROM passengers WHERE customer_id = 'C1'"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT miles FROM segments WHERE id = 'S1'"), 1024);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM seats"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM passengers WHERE customer_id = 'C1'"), 1);
 
 	/* The same file again changes nothing. */
 	long long before = fingerprint();
@@ -136,7 +122,7 @@ static void test_bad_line_changes_nothing(void **state)
 	assert_int_equal(import_text(bad, &st, &e), IRM_EINPUT);
 	assert_non_null(strstr(e.msg, "in.jsonl:3: segments[0].origin"));
 	assert_int_equal(fingerprint(), before);
-	assert_int_equal(query_ll("SELECT count(*) FROM trips"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM trips"), 0);
 
 	/* Malformed JSON, named by its line. */
 	assert_int_equal(import_text(TRIP_T1 "{\"kind\":\"customer\",\"data\":{\"id\":", &st, &e), IRM_EINPUT);
@@ -182,21 +168,21 @@ static void test_versions(void **state)
 	assert_int_equal(st.added, 1);
 	assert_int_equal(import_text(v1, &st, &e), IRM_OK);
 	assert_int_equal(st.stale, 1);
-	assert_int_equal(query_ll("SELECT name = 'Version Two' FROM customers WHERE id = 'C9'"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT name = 'Version Two' FROM customers WHERE id = 'C9'"), 1);
 	assert_int_equal(import_text(v2, &st, &e), IRM_OK);
 	assert_int_equal(st.unchanged, 1);
 	assert_int_equal(import_text(v3, &st, &e), IRM_OK);
 	assert_int_equal(st.updated, 1);
 	assert_int_equal(import_text(nov, &st, &e), IRM_OK);
 	assert_int_equal(st.updated, 1);
-	assert_int_equal(query_ll("SELECT version FROM customers WHERE id = 'C9'"), 3);
+	assert_int_equal(sql_value(db_path, "SELECT version FROM customers WHERE id = 'C9'"), 3);
 	assert_int_equal(import_text(nov, &st, &e), IRM_OK);
 	assert_int_equal(st.unchanged, 1);
 
 	/* A renamed customer is found by the new name only. */
-	assert_int_equal(query_ll("SELECT count(*) FROM customer_fts WHERE customer_fts MATCH 'three'"), 0);
-	assert_int_equal(query_ll("SELECT count(*) FROM customer_fts WHERE customer_fts MATCH 'two'"), 0);
-	assert_int_equal(query_ll("SELECT count(*) FROM customer_fts WHERE customer_fts MATCH 'no'"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM customer_fts WHERE customer_fts MATCH 'three'"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM customer_fts WHERE customer_fts MATCH 'two'"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM customer_fts WHERE customer_fts MATCH 'no'"), 1);
 }
 
 static void test_segment_status_credits_miles(void **state)
@@ -208,27 +194,27 @@ static void test_segment_status_credits_miles(void **state)
 	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
 	assert_int_equal(import_text(FLOWN_S1, &st, &e), IRM_OK);
 	assert_int_equal(st.updated, 1);
-	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
-	assert_int_equal(query_ll("SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1403);
-	assert_int_equal(query_ll("SELECT ytd_miles FROM customers WHERE id = 'C1'"), 1024);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1403);
+	assert_int_equal(sql_value(db_path, "SELECT ytd_miles FROM customers WHERE id = 'C1'"), 1024);
 
 	/* Twice is once. */
 	assert_int_equal(import_text(FLOWN_S1, &st, &e), IRM_OK);
 	assert_int_equal(st.unchanged, 1);
-	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
 
 	/* An older change arriving late does not undo a newer one. */
 	assert_int_equal(import_text("{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
 				     "\"status\":\"cancelled\",\"at\":\"2026-11-20T10:00:00Z\"}}\n", &st, &e), IRM_OK);
 	assert_int_equal(st.stale, 1);
-	assert_int_equal(query_ll("SELECT status = 'flown' FROM segments WHERE id = 'S1'"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT status = 'flown' FROM segments WHERE id = 'S1'"), 1);
 
 	/* A later correction takes the leg back. */
 	assert_int_equal(import_text("{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
 				     "\"status\":\"no_show\",\"at\":\"2026-11-23T10:00:00Z\"}}\n", &st, &e), IRM_OK);
 	assert_int_equal(st.updated, 1);
-	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 998976);
-	assert_int_equal(query_ll("SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1402);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 998976);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1402);
 
 	/* An unknown segment is bad input, named by line and field. */
 	assert_int_equal(import_text("\n{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S404\","
@@ -245,16 +231,16 @@ static void test_trip_resent_credits_once(void **state)
 	/* Flown by an event, then the booking is resent (as booked, and with a
 	 * changed hotel): the event's status stands, nothing is credited twice. */
 	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1 FLOWN_S1, &st, &e), IRM_OK);
-	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
 	char *resent = strdup(TRIP_T1);
 	char *nights = strstr(resent, "\"nights\":2");
 	nights[9] = '3';
 	char both[4096];
 	snprintf(both, sizeof both, "%s%s", resent, FLOWN_S1);
 	assert_int_equal(import_text(both, &st, &e), IRM_OK);
-	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
-	assert_int_equal(query_ll("SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1403);
-	assert_int_equal(query_ll("SELECT status = 'flown' FROM segments WHERE id = 'S1'"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1403);
+	assert_int_equal(sql_value(db_path, "SELECT status = 'flown' FROM segments WHERE id = 'S1'"), 1);
 
 	/* A booking resent with the leg now flown (no event) credits it. */
 	char *status;
@@ -267,16 +253,16 @@ static void test_trip_resent_credits_once(void **state)
 	t2[strstr(t2, "\"C1\"") - t2 + 2] = '2';
 	t2[strstr(t2, "{\"C1\"") - t2 + 3] = '2';
 	assert_int_equal(import_text(t2, &st, &e), IRM_OK);
-	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 10);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 10);
 	status = strstr(t2, "\"status\":\"booked\"");
 	memcpy(status, "\"status\":\"flown\" ", 17);
 	if (import_text(t2, &st, &e) != IRM_OK)
 		fail_msg("%s", e.msg);
 	assert_int_equal(st.updated, 1);
-	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 1034);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 1034);
 	assert_int_equal(import_text(t2, &st, &e), IRM_OK);
 	assert_int_equal(st.unchanged, 1);
-	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 1034);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 1034);
 	free(resent);
 	free(t2);
 }
@@ -289,22 +275,22 @@ static void test_engine_runs_in_the_import(void **state)
 
 	/* Booked: the millionth mile is projected onto S1. */
 	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
-	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
 				  " AND state = 'projected' AND segment_id = 'S1'"), 1);
 	/* His birthday (22 Nov) is today too. */
-	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE id = 'A-C1-birthday-2026'"), 1);
-	long long alerts = query_ll("SELECT count(*) FROM alerts");
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alerts WHERE id = 'A-C1-birthday-2026'"), 1);
+	long long alerts = sql_value(db_path, "SELECT count(*) FROM alerts");
 
 	/* The same file again: nothing new. */
 	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
-	assert_int_equal(query_ll("SELECT count(*) FROM alerts"), alerts);
-	assert_int_equal(query_ll("SELECT count(*) FROM alert_history"), alerts);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alerts"), alerts);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alert_history"), alerts);
 
 	/* Flown: crossed, pending, with its history. */
 	assert_int_equal(import_text(FLOWN_S1, &st, &e), IRM_OK);
-	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
 				  " AND state = 'pending'"), 1);
-	assert_int_equal(query_ll("SELECT count(*) FROM alert_history WHERE alert_id ="
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alert_history WHERE alert_id ="
 				  " 'A-C1-lifetime_miles-1000000'"), 2);
 }
 
@@ -320,9 +306,9 @@ static void test_late_status_still_crosses(void **state)
 	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
 	clock_pin(1795338000 + 45 * 86400);
 	assert_int_equal(import_text(FLOWN_S1, &st, &e), IRM_OK);
-	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
 				  " AND state = 'pending'"), 1);
-	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE state = 'withdrawn'"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alerts WHERE state = 'withdrawn'"), 0);
 	clock_pin(1795338000);
 }
 
@@ -338,9 +324,9 @@ static void test_partner_legs_earn_nothing_when_only_own_count(void **state)
 	memcpy(strstr(lh, "\"carrier\":\"UA\""), "\"carrier\":\"LH\"", 14);
 	assert_int_equal(import_text(CUSTOMER_C1, &st, &e), IRM_OK);
 	assert_int_equal(import_text(lh, &st, &e), IRM_OK);
-	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE kind = 'lifetime_miles'"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alerts WHERE kind = 'lifetime_miles'"), 0);
 	assert_int_equal(import_text(FLOWN_S1, &st, &e), IRM_OK);
-	assert_int_equal(query_ll("SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 998976);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 998976);
 	free(lh);
 	rules_default(&rules);
 }
@@ -354,13 +340,13 @@ static void test_cancelled_leg_withdraws(void **state)
 	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
 	assert_int_equal(import_text("{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
 				     "\"status\":\"cancelled\"}}\n", &st, &e), IRM_OK);
-	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
 				  " AND state = 'withdrawn'"), 1);
 	/* A bad line later in a file takes its alerts back with it. */
-	long long before = query_ll("SELECT count(*) FROM alert_history");
+	long long before = sql_value(db_path, "SELECT count(*) FROM alert_history");
 	assert_int_equal(import_text("{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
 				     "\"status\":\"booked\"}}\n{\"kind\":\"oops\"}\n", &st, &e), IRM_EINPUT);
-	assert_int_equal(query_ll("SELECT count(*) FROM alert_history"), before);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alert_history"), before);
 }
 
 static void test_segment_of_another_trip(void **state)
@@ -393,11 +379,11 @@ static void test_trip_update_replaces_parts(void **state)
 		"\"departure\":\"2026-11-24T18:00:00-08:00\",\"status\":\"booked\"}]}}\n";
 	assert_int_equal(import_text(changed, &st, &e), IRM_OK);
 	assert_int_equal(st.updated, 1);
-	assert_int_equal(query_ll("SELECT count(*) FROM segments"), 2);
-	assert_int_equal(query_ll("SELECT count(*) FROM passengers"), 1);
-	assert_int_equal(query_ll("SELECT count(*) FROM hotel_stays"), 0);
-	assert_int_equal(query_ll("SELECT count(*) FROM seats"), 0);
-	assert_int_equal(query_ll("SELECT count(*) FROM trips WHERE pnr = 'K7Q2ZX'"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM segments"), 2);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM passengers"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM hotel_stays"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM seats"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM trips WHERE pnr = 'K7Q2ZX'"), 1);
 }
 
 /* A trip purged at the source goes with its legs and passengers; the
@@ -409,17 +395,17 @@ static void test_delete_trip(void **state)
 	(void)state;
 	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
 	const char *ms = "SELECT state = 'projected' FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'";
-	assert_int_equal(query_ll(ms), 1);
+	assert_int_equal(sql_value(db_path, ms), 1);
 	const char *del = "{\"kind\":\"delete\",\"data\":{\"kind\":\"trip\",\"id\":\"T1\"}}\n";
 	assert_int_equal(import_text(del, &st, &e), IRM_OK);
 	assert_int_equal(st.updated, 1);
-	assert_int_equal(query_ll("SELECT count(*) FROM trips"), 0);
-	assert_int_equal(query_ll("SELECT count(*) FROM segments"), 0);
-	assert_int_equal(query_ll("SELECT count(*) FROM passengers"), 0);
-	assert_int_equal(query_ll("SELECT state = 'withdrawn' FROM alerts"
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM trips"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM segments"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM passengers"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT state = 'withdrawn' FROM alerts"
 				  " WHERE id = 'A-C1-lifetime_miles-1000000'"), 1);
-	assert_int_equal(query_ll("SELECT count(*) FROM alerts WHERE state = 'projected'"), 0);
-	assert_int_equal(query_ll("SELECT count(*) FROM customers"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alerts WHERE state = 'projected'"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM customers"), 1);
 	assert_int_equal(import_text(del, &st, &e), IRM_OK);
 	assert_int_equal(st.unchanged, 1);
 }
@@ -438,10 +424,10 @@ static void test_delete_customer(void **state)
 	cache_close(&c);
 	const char *del = "{\"kind\":\"delete\",\"data\":{\"kind\":\"customer\",\"id\":\"C1\"}}\n";
 	assert_int_equal(import_text(del, &st, &e), IRM_OK);
-	assert_int_equal(query_ll("SELECT count(*) FROM customers"), 0);
-	assert_int_equal(query_ll("SELECT count(*) FROM alerts"), 0);
-	assert_int_equal(query_ll("SELECT count(*) FROM alert_history"), 0);
-	assert_int_equal(query_ll("SELECT count(*) FROM notes"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM customers"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alerts"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alert_history"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM notes"), 0);
 	assert_int_equal(cache_open(db_path, 0, &c, &e), IRM_OK);
 	struct search_result r;
 	assert_int_equal(search_run(c, "Müller", 10, &r, &e), IRM_OK);
@@ -468,7 +454,7 @@ static void test_huge_line_refused(void **state)
 	strcpy(text + at + n, "\"}}\n" CUSTOMER_C1);
 	assert_int_equal(import_text(text, &st, &e), IRM_EINPUT);
 	assert_non_null(strstr(e.msg, "in.jsonl:2: line longer than"));
-	assert_int_equal(query_ll("SELECT count(*) FROM customers"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM customers"), 0);
 	free(text);
 }
 

@@ -194,21 +194,6 @@ static void test_versions_grow_and_nothing_twice(void **state)
 
 static char *page_text(const char *const *keys, size_t n_keys);
 
-/* One number from the store's file, read by a connection of its own. */
-static long long sql_count(const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *q;
-	long long n = -1;
-	assert_int_equal(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(db);
-	return n;
-}
-
 /* A row changed again and again: under "*" its replaced entries wait to
  * be deleted together, and the feed never serves them meanwhile. */
 static void test_replaced_entries_skipped_then_compacted(void **state)
@@ -221,8 +206,8 @@ static void test_replaced_entries_skipped_then_compacted(void **state)
 	for (size_t i = 0; i < 4; i++)
 		apply(&names[i], 1, NOW + (int64_t)i);
 	const char *under_all = "SELECT count(*) FROM central_feed WHERE key = '*'";
-	assert_int_equal(sql_count(under_all), 4);  /* three replaced */
-	assert_int_equal(sql_count("SELECT count(*) FROM central_feed WHERE key = 'c:C1'"), 1);
+	assert_int_equal(sql_value(db_path, under_all), 4);  /* three replaced */
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_feed WHERE key = 'c:C1'"), 1);
 	char *before = page_text(all, 1);
 	json_t *p = page(all, 1, 0, false, NULL);
 	assert_int_equal(json_array_size(p), 1);
@@ -239,8 +224,8 @@ static void test_replaced_entries_skipped_then_compacted(void **state)
 	json_decref(p);
 
 	assert_int_equal(store_compact(st, &e), IRM_OK);
-	assert_int_equal(sql_count(under_all), 1);
-	assert_int_equal(sql_count("SELECT count(*) FROM central_stale"), 0);
+	assert_int_equal(sql_value(db_path, under_all), 1);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_stale"), 0);
 	char *after = page_text(all, 1);
 	assert_string_equal(after, before);
 	free(before);

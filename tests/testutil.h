@@ -1,5 +1,5 @@
 /* testutil.h — what every cmocka test file includes first, and small
- * helpers for scratch files. */
+ * helpers for scratch files and for reading a database file. */
 #ifndef IRM_TESTUTIL_H
 #define IRM_TESTUTIL_H
 
@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 /* A fresh scratch directory under $TMPDIR; removed by tmpdir_remove(). */
 static inline char *tmpdir_make(void)
@@ -46,6 +48,24 @@ static inline void write_file(const char *path, const char *text)
 		fail_msg("cannot write %s", path);
 	fputs(text, f);
 	fclose(f);
+}
+
+/* One number from a database file, read by a connection of its own: the
+ * first column of the first row, or -1 when there is no row. */
+static inline long long sql_value(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st;
+	long long v = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", path, sqlite3_errmsg(db));
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
 }
 
 #endif
