@@ -314,7 +314,7 @@ enum irm_status cache_open(const char *path, unsigned flags, struct cache **out,
 		return s;
 	}
 	sqlite3_extended_result_codes(c->db, 0);
-	sqlite3_busy_timeout(c->db, 5000);
+	sqlite3_busy_timeout(c->db, CACHE_BUSY_MS);
 
 	const char *setup = (flags & CACHE_BULK)
 		? "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;"

@@ -23,6 +23,9 @@ enum {
 				  * outbox for upload */
 };
 
+/* How long a connection waits for another's write lock, in ms. */
+enum { CACHE_BUSY_MS = 5000 };
+
 enum irm_status cache_open(const char *path, unsigned flags, struct cache **out,
 			   struct irm_err *e);
 void cache_close(struct cache **c);

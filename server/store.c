@@ -54,12 +54,14 @@ void store_opts_default(struct store_opts *o)
 
 /* A row's document, with a row id of its own: documents are a kilobyte or
  * so, too large for a table keyed by (kind, id) itself, whose inner pages
- * would hold whole rows. data NULL: deleted. kiosk: the kiosk's view when
- * it differs. keys: the row's entry under each key it has one under,
- * " KEY=SEQ " (SEQ negative for a tombstone), so the feed needs no index of
- * its own to find them. changed_utc: when data last changed. */
+ * would hold whole rows. Row ids are never used twice, so an entry left
+ * behind can never name another row. data NULL: deleted. kiosk: the
+ * kiosk's view when it differs. keys: the row's entry under each key it
+ * has one under, " KEY=SEQ " (SEQ negative for a tombstone), so the feed
+ * needs no index of its own to find them. changed_utc: when data last
+ * changed. */
 #define DOCS_COLUMNS                                                                     \
-	"rid INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL,"                 \
+	"rid INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL,"   \
 	" version INTEGER NOT NULL, data TEXT, kiosk TEXT, keys TEXT NOT NULL DEFAULT ' ',"\
 	" changed_utc INTEGER NOT NULL DEFAULT 0"
 /* An entry: under a scope key, a number, and the document (its row id). */
@@ -146,37 +148,62 @@ static const char MIGRATE_2[] =
 	"ALTER TABLE central_docs_2 RENAME TO central_docs;"
 	DOCS_FEED_INDEXES;
 
-/* The layout of the store's documents and feed: 0, its documents without
- * their keys; 1, without row ids of their own; 2, today's (or none yet). */
+/* Documents with row ids SQLite might give again (a layout of 2). */
+static const char MIGRATE_3[] =
+	"CREATE TABLE central_docs_3(" DOCS_COLUMNS ");"
+	"INSERT INTO central_docs_3 SELECT rid, kind, id, version, data, kiosk, keys, changed_utc"
+	" FROM central_docs;"
+	"DROP TABLE central_docs;"
+	"ALTER TABLE central_docs_3 RENAME TO central_docs;"
+	DOCS_FEED_INDEXES;
+
+/* The layout of the store's documents and feed: 0, documents without
+ * their keys; 1, without row ids of their own; 2, row ids that may come
+ * again; 3, today's, or no store yet. -1: it could not be read. */
+enum { LAYOUT_NOW = 3 };
 static int layout(sqlite3 *db)
 {
 	sqlite3_stmt *q;
-	int v = 2;
-	if (sqlite3_prepare_v2(db, "SELECT count(*), sum(name = 'keys'), sum(name = 'rid')"
-			       " FROM pragma_table_info('central_docs')", -1, &q, NULL) == SQLITE_OK) {
-		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) > 0)
-			v = sqlite3_column_int(q, 2) ? 2 : sqlite3_column_int(q, 1) ? 1 : 0;
-		sqlite3_finalize(q);
+	int v = -1;
+	if (sqlite3_prepare_v2(db, "SELECT count(*), sum(name = 'keys'), sum(name = 'rid'),"
+			       " (SELECT sql LIKE '%AUTOINCREMENT%' FROM sqlite_schema"
+			       "  WHERE type = 'table' AND name = 'central_docs')"
+			       " FROM pragma_table_info('central_docs')", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		if (sqlite3_column_int(q, 0) == 0)
+			v = LAYOUT_NOW;
+		else if (sqlite3_column_int(q, 2))
+			v = sqlite3_column_int(q, 3) ? 3 : 2;
+		else
+			v = sqlite3_column_int(q, 1) ? 1 : 0;
 	}
+	sqlite3_finalize(q);
 	return v;
 }
 
-/* An older store is rewritten in place, in one transaction; its layout
- * is read again once the write lock is held, in case another process
- * rewrote it meanwhile. */
+/* An older store is rewritten in place, in one transaction, step by step;
+ * its layout is read again once the write lock is held, in case another
+ * process rewrote it meanwhile. */
 static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 {
-	if (layout(db) == 2)
+	int v = layout(db);
+	if (v == LAYOUT_NOW)
 		return IRM_OK;
 	char *msg = NULL;
-	int v = -1;
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
-	    ((v = layout(db)) > 0 || sqlite3_exec(db, MIGRATE_1, NULL, NULL, &msg) == SQLITE_OK) &&
-	    (v == 2 || sqlite3_exec(db, MIGRATE_2, NULL, NULL, &msg) == SQLITE_OK) &&
-	    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) == SQLITE_OK)
+	bool ok = v >= 0 && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
+		  (v = layout(db)) >= 0;
+	/* 0 -> 1 -> 3: MIGRATE_2 writes today's documents at once */
+	if (ok && v == 0)
+		ok = sqlite3_exec(db, MIGRATE_1, NULL, NULL, &msg) == SQLITE_OK;
+	if (ok && v <= 1)
+		ok = sqlite3_exec(db, MIGRATE_2, NULL, NULL, &msg) == SQLITE_OK;
+	else if (ok && v == 2)
+		ok = sqlite3_exec(db, MIGRATE_3, NULL, NULL, &msg) == SQLITE_OK;
+	if (ok && sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) == SQLITE_OK)
 		return IRM_OK;
 	enum irm_status st = err_set(e, IRM_ECACHE, "%s: bringing the feed up to date: %s", path,
-				     msg ? msg : sqlite3_errmsg(db));
+				     msg ? msg : v < 0 ? "cannot read its layout" : sqlite3_errmsg(db));
 	sqlite3_free(msg);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return st;
@@ -185,7 +212,8 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 /* Every statement, by number: prepared once per connection. */
 enum {
 	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_DOC_GET, Q_DOC_NEW, Q_DOC_PUT, Q_DOC_KEYS,
-	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_STALE_PUT, Q_STALE_DEL, Q_STALE_CLEAR, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
+	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_STALE_PUT, Q_STALE_DEL, Q_STALE_CLEAR,
+	Q_STALE_ANY, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
 	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_KEY, Q_ACTION_GET,
 	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_TOMB_MAX, Q_TOMB_PURGE, Q_DOCS_PURGE, Q_GREET_SEGMENT,
 	Q_GREET_PUT, Q_SEGMENT_ALERTS, Q_SEGMENT_GREETINGS, Q_TRIP_GREETINGS, Q_SEGMENT_ORIGIN, Q_PURGED_NOTE, Q_PURGED_MAX, Q_COUNT
@@ -217,6 +245,7 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_STALE_DEL] = "DELETE FROM central_feed WHERE key = '*'"
 			" AND seq IN (SELECT seq FROM central_stale)",
 	[Q_STALE_CLEAR] = "DELETE FROM central_stale",
+	[Q_STALE_ANY] = "SELECT EXISTS (SELECT 1 FROM central_stale)",
 	[Q_CUSTOMER_STATIONS] =
 		"SELECT DISTINCT s.origin FROM passengers p JOIN segments s ON s.trip = p.trip"
 		" WHERE p.customer_id = ?1 AND s.dep_utc BETWEEN ?2 AND ?3",
@@ -1075,9 +1104,23 @@ static enum irm_status compact(struct store *s, struct irm_err *e)
 
 enum irm_status store_compact(struct store *s, struct irm_err *e)
 {
+	sqlite3_stmt *q = stmt(s, Q_STALE_ANY, e);
+	if (!q)
+		return IRM_ECACHE;
+	int rc = sqlite3_step(q);
+	bool any = rc == SQLITE_ROW && sqlite3_column_int(q, 0);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW)
+		return sql_error(s, e, "reading the replaced entries");
+	if (!any)
+		return IRM_OK;
+	/* Another writer (a long load) is not waited for: next time. */
+	sqlite3_busy_timeout(s->db, 50);
 	enum irm_status st = cache_begin(s->cache, e);
+	bool busy = st != IRM_OK && sqlite3_errcode(s->db) == SQLITE_BUSY;
+	sqlite3_busy_timeout(s->db, CACHE_BUSY_MS);
 	if (st != IRM_OK)
-		return st;
+		return busy ? IRM_OK : st;
 	if ((st = compact(s, e)) == IRM_OK)
 		st = cache_commit(s->cache, e);
 	if (st != IRM_OK)
@@ -1091,10 +1134,6 @@ enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *wok
 	enum irm_status st = cache_begin(s->cache, e);
 	if (st != IRM_OK)
 		return st;
-	if ((st = compact(s, e)) != IRM_OK) {  /* before tombstones are counted as purged */
-		cache_rollback(s->cache);
-		return st;
-	}
 	int64_t last = meta_int(s, "swept_utc", now, e);
 	sqlite3_stmt *q;
 	if (last < now) {
@@ -1112,6 +1151,10 @@ enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *wok
 		st = store_publish(s, now, woken, e);
 	if (st == IRM_OK)
 		st = meta_put_int(s, "swept_utc", now > last ? now : last, e);
+	/* Replaced entries go first, those this publish replaced too: a
+	 * replaced tombstone is no purged one that a cursor missed. */
+	if (st == IRM_OK)
+		st = compact(s, e);
 
 	/* Tombstones past their time. A cursor of a scope from before the
 	 * newest purged under one of its keys may have missed it: it must
@@ -1155,7 +1198,7 @@ enum irm_status store_checkpoint(struct store *s, struct irm_err *e)
 		/* briefly: a long reader (a backup) must not hold writers up */
 		sqlite3_busy_timeout(s->db, 50);
 		rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
-		sqlite3_busy_timeout(s->db, 5000);
+		sqlite3_busy_timeout(s->db, CACHE_BUSY_MS);
 	}
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? IRM_OK : sql_error(s, e, "checkpointing");
 }

@@ -193,6 +193,8 @@ static void test_versions_grow_and_nothing_twice(void **state)
 }
 
 static char *page_text(const char *const *keys, size_t n_keys);
+static char *schema_text(const char *path);
+static char *fresh_schema(void);
 
 /* A row changed again and again: under "*" its replaced entries wait to
  * be deleted together, and the feed never serves them meanwhile. */
@@ -230,6 +232,50 @@ static void test_replaced_entries_skipped_then_compacted(void **state)
 	assert_string_equal(after, before);
 	free(before);
 	free(after);
+}
+
+/* A tombstone a row's return replaced is not counted as purged when the
+ * sweep purges the old ones: no cursor missed it, none must refetch. */
+static void test_replaced_tombstone_not_purged(void **state)
+{
+	const char *c9 = "{\"kind\":\"customer\",\"data\":{\"id\":\"C9\",\"name\":\"Ana Ito\","
+			 "\"lifetime_miles\":1000}}";
+	const char *del[] = { "{\"kind\":\"delete\",\"data\":{\"kind\":\"customer\",\"id\":\"C9\"}}" };
+	const char *all[] = { "*" };
+	struct store_keys woken = { 0 };
+	struct irm_err e = { 0 };
+	int64_t cur;
+	(void)state;
+	apply(&c9, 1, NOW);
+	json_decref(page(all, 1, 0, false, &cur));
+	apply(del, 1, NOW);
+	json_t *p = page(all, 1, cur, false, NULL);
+	json_int_t gone = json_integer_value(json_object_get(find(p, "customer", "C9"), "seq"));
+	assert_true(gone > cur);
+	json_decref(p);
+
+	/* Back, written without publishing (as irm-central load stopped
+	 * between its two transactions); the sweep days later publishes it. */
+	struct cache *c = store_cache(st);
+	struct arena a = { 0 };
+	struct engine_set touched = { 0 };
+	struct record r;
+	enum put_outcome o;
+	assert_int_equal(cache_begin(c, &e), IRM_OK);
+	assert_int_equal(record_parse(c9, strlen(c9), &a, &r, &e), IRM_OK);
+	assert_int_equal(import_put(c, &r, &rules, &o, &touched, &e), IRM_OK);
+	assert_int_equal(cache_commit(c, &e), IRM_OK);
+	engine_set_free(&touched);
+	arena_free(&a);
+	assert_int_equal(store_sweep(st, NOW + 3 * DAY, &woken, &e), IRM_OK);
+	store_keys_free(&woken);
+
+	p = page(all, 1, 0, false, NULL);
+	assert_string_equal(op_of(find(p, "customer", "C9")), "upsert");
+	json_decref(p);
+	assert_true(sql_value(db_path, "SELECT coalesce(max(seq), 0) FROM central_purged"
+				       " WHERE key = '*'") < gone);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_stale"), 0);
 }
 
 static void test_window_evicts_and_tombstones_expire(void **state)
@@ -536,6 +582,9 @@ static void test_old_store_brought_up_to_date(void **state)
 	assert_true(in);
 	assert_int_equal(store_in_key(st, "customer", "C1", "s:DEN", &in, &e), IRM_OK);
 	assert_false(in);
+	char *schema = schema_text(db_path), *want = fresh_schema();
+	assert_string_equal(schema, want);
+	free(schema), free(want);
 	/* Opened again, it is not rewritten twice. */
 	store_close(&st);
 	assert_int_equal(store_open(db_path, 0, &o, &st, &e), IRM_OK);
@@ -562,12 +611,128 @@ static void test_old_store_brought_up_to_date(void **state)
 	free(is_all), free(is_den), free(is_two);
 }
 
+/* The store's tables and indexes as text (names quoted or not alike). */
+static char *schema_text(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	char *text = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(type || ' ' || name || ': ' ||"
+					    " replace(coalesce(sql, ''), '\"', ''), char(10))"
+					    " FROM (SELECT * FROM sqlite_schema ORDER BY name)", -1, &q, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		text = strdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	assert_non_null(text);
+	return text;
+}
+
+/* A store of today's layout, made fresh beside the test's: its schema. */
+static char *fresh_schema(void)
+{
+	char path[4300];
+	struct store *fresh;
+	struct irm_err e = { 0 };
+	snprintf(path, sizeof path, "%s/fresh.db", dir);
+	assert_int_equal(store_open(path, CACHE_CREATE, NULL, &fresh, &e), IRM_OK);
+	store_close(&fresh);
+	return schema_text(path);
+}
+
+/* The store closed, `old` run on its file (a transaction that writes an
+ * older layout from today's), and opened again: the same pages, the same
+ * end, today's schema, and a change goes on after it. */
+static void brought_up_to_date(const char *old, const char *change)
+{
+	const char *all[] = { "*" }, *den[] = { "s:DEN" }, *two[] = { "c:C1", "c:C2" };
+	struct store_keys woken = { 0 };
+	struct irm_err e = { 0 };
+	int64_t last, now_last;
+	assert_int_equal(store_sweep(st, NOW + 2 * DAY, &woken, &e), IRM_OK);
+	store_keys_free(&woken);
+	char *was_all = page_text(all, 1), *was_den = page_text(den, 1), *was_two = page_text(two, 2);
+	assert_int_equal(store_last_seq(st, &last, &e), IRM_OK);
+	store_close(&st);
+
+	sqlite3 *db;
+	char *msg = NULL;
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, old, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s", msg);
+	sqlite3_close(db);
+
+	struct store_opts o;
+	store_opts_default(&o);
+	o.tombstone_ttl = DAY;
+	assert_int_equal(store_open(db_path, 0, &o, &st, &e), IRM_OK);
+	assert_int_equal(store_last_seq(st, &now_last, &e), IRM_OK);
+	assert_int_equal(now_last, last);
+	char *is_all = page_text(all, 1), *is_den = page_text(den, 1), *is_two = page_text(two, 2);
+	assert_string_equal(is_all, was_all);
+	assert_string_equal(is_den, was_den);
+	assert_string_equal(is_two, was_two);
+	char *schema = schema_text(db_path), *want = fresh_schema();
+	assert_string_equal(schema, want);
+	/* row ids go on after the highest, never again from a lower one */
+	assert_int_equal(sql_value(db_path, "SELECT seq FROM sqlite_sequence WHERE name = 'central_docs'"),
+			 sql_value(db_path, "SELECT max(rid) FROM central_docs"));
+
+	apply(&change, 1, NOW + 2 * DAY);
+	json_t *p = page(all, 1, last, false, NULL);
+	assert_string_equal(op_of(find(p, "customer", "C1")), "upsert");
+	assert_int_equal(json_array_size(p), 1);
+	json_decref(p);
+	free(was_all), free(was_den), free(was_two);
+	free(is_all), free(is_den), free(is_two);
+	free(schema), free(want);
+}
+
+/* A store whose documents were keyed by (kind, id) alone, the feed naming
+ * them so; and one whose documents' row ids SQLite might give again. */
+static void test_layouts_1_and_2_brought_up_to_date(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ann Lee"),
+				TRIP("T1", "S1", PAX("C1") "," PAX("C2")) };
+	(void)state;
+	apply(lines, 3, NOW);
+	brought_up_to_date(
+		"BEGIN;"
+		"CREATE TABLE old_docs(kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,"
+		" data TEXT, kiosk TEXT, keys TEXT NOT NULL DEFAULT ' ',"
+		" changed_utc INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
+		"INSERT INTO old_docs SELECT kind, id, version, data, kiosk, keys, changed_utc"
+		" FROM central_docs;"
+		"CREATE TABLE old_feed(key TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+		" id TEXT NOT NULL, op TEXT NOT NULL, at_utc INTEGER NOT NULL,"
+		" PRIMARY KEY(key, seq)) WITHOUT ROWID;"
+		"INSERT INTO old_feed SELECT f.key, f.seq, d.kind, d.id, f.op, f.at_utc"
+		" FROM central_feed f JOIN central_docs d ON d.rid = f.doc;"
+		"DROP TABLE central_feed; DROP TABLE central_docs; DROP TABLE central_stale;"
+		"ALTER TABLE old_docs RENAME TO central_docs; ALTER TABLE old_feed RENAME TO central_feed;"
+		"CREATE INDEX central_feed_tomb ON central_feed(at_utc) WHERE op != 'upsert';"
+		"COMMIT;", CUSTOMER("C1", "Dale B. Brewer"));
+	brought_up_to_date(
+		"BEGIN;"
+		"CREATE TABLE old_docs(rid INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL,"
+		" version INTEGER NOT NULL, data TEXT, kiosk TEXT, keys TEXT NOT NULL DEFAULT ' ',"
+		" changed_utc INTEGER NOT NULL DEFAULT 0);"
+		"INSERT INTO old_docs SELECT * FROM central_docs;"
+		"DROP TABLE central_docs; ALTER TABLE old_docs RENAME TO central_docs;"
+		"CREATE UNIQUE INDEX central_docs_row ON central_docs(kind, id);"
+		"CREATE INDEX central_docs_gone ON central_docs(changed_utc) WHERE data IS NULL;"
+		"COMMIT;", CUSTOMER("C1", "Dale Bo Brewer"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_publish_scopes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_versions_grow_and_nothing_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replaced_entries_skipped_then_compacted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replaced_tombstone_not_purged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_evicts_and_tombstones_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_is_a_tombstone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_customers_scope, setup, teardown),
@@ -577,6 +742,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cursors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_actions_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_store_brought_up_to_date, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layouts_1_and_2_brought_up_to_date, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
