@@ -393,7 +393,7 @@ static enum irm_status load_context(struct cache *c, const char *key, bool legs_
 	bool txn = cache_read_begin(c);
 	if ((s = load_customer(c, key, x, e)) == IRM_OK)
 		s = load_trips(c, &OF_CUSTOMER, x->customer.id, legs_only, x, e);
-	if (s == IRM_OK) {
+	if (s == IRM_OK && !legs_only) {
 		sqlite3_stmt *st = cache_stmt(c, SQL_OPEN_ALERTS, e);
 		if (!st) {
 			s = IRM_ECACHE;

@@ -20,7 +20,7 @@ struct customer_context {
 enum irm_status context_load(struct cache *c, const char *key, struct customer_context *out,
 			     struct irm_err *e);
 /* The same with each trip's legs alone (no passengers, seats or hotel
- * stays): what the milestone engine reads. */
+ * stays, open_alerts 0): what the milestone engine reads. */
 enum irm_status context_load_legs(struct cache *c, const char *key,
 				  struct customer_context *out, struct irm_err *e);
 /* The profile alone (trips empty, open_alerts 0). */
