@@ -1382,7 +1382,7 @@ int central_bench(const struct central_opts *o)
 	snprintf(wal, sizeof wal, "%s-wal", run_db);
 	if (stat(wal, &wsb) == 0) {
 		snprintf(buf, sizeof buf, "%.1f MB", (double)wsb.st_size / 1e6);
-		measure_row("  write-ahead log after the ingest", buf, "begun again past 32 MB");
+		measure_row("  write-ahead log after the ingest", buf, "bounded: 64 MB and a batch");
 	}
 	fan_out(&s, end, ids + for_ingest, n_ids - for_ingest);
 

@@ -148,11 +148,16 @@ static const char MIGRATE_2[] =
 	"ALTER TABLE central_docs_2 RENAME TO central_docs;"
 	DOCS_FEED_INDEXES;
 
-/* Documents with row ids SQLite might give again (a layout of 2). */
+/* Documents with row ids SQLite might give again (a layout of 2). Ids
+ * go on after the highest a document or an entry left behind has. */
 static const char MIGRATE_3[] =
 	"CREATE TABLE central_docs_3(" DOCS_COLUMNS ");"
 	"INSERT INTO central_docs_3 SELECT rid, kind, id, version, data, kiosk, keys, changed_utc"
 	" FROM central_docs;"
+	"DELETE FROM sqlite_sequence WHERE name = 'central_docs_3';"
+	"INSERT INTO sqlite_sequence(name, seq) SELECT 'central_docs_3',"
+	" max((SELECT coalesce(max(rid), 0) FROM central_docs_3),"
+	" (SELECT coalesce(max(doc), 0) FROM central_feed));"
 	"DROP TABLE central_docs;"
 	"ALTER TABLE central_docs_3 RENAME TO central_docs;"
 	DOCS_FEED_INDEXES;
@@ -166,8 +171,8 @@ static int layout(sqlite3 *db)
 	sqlite3_stmt *q;
 	int v = -1;
 	if (sqlite3_prepare_v2(db, "SELECT count(*), sum(name = 'keys'), sum(name = 'rid'),"
-			       " (SELECT sql LIKE '%AUTOINCREMENT%' FROM sqlite_schema"
-			       "  WHERE type = 'table' AND name = 'central_docs')"
+			       " (SELECT sql LIKE '%rid INTEGER PRIMARY KEY AUTOINCREMENT%'"
+			       "  FROM sqlite_master WHERE type = 'table' AND name = 'central_docs')"
 			       " FROM pragma_table_info('central_docs')", -1, &q, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(q) == SQLITE_ROW) {
@@ -202,8 +207,9 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 		ok = sqlite3_exec(db, MIGRATE_3, NULL, NULL, &msg) == SQLITE_OK;
 	if (ok && sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) == SQLITE_OK)
 		return IRM_OK;
-	enum irm_status st = err_set(e, IRM_ECACHE, "%s: bringing the feed up to date: %s", path,
-				     msg ? msg : v < 0 ? "cannot read its layout" : sqlite3_errmsg(db));
+	enum irm_status st = err_set(e, IRM_ECACHE, "%s: bringing the feed up to date: %s%s", path,
+				     !msg && v < 0 ? "cannot read its layout: " : "",
+				     msg ? msg : sqlite3_errmsg(db));
 	sqlite3_free(msg);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return st;
