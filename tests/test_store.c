@@ -513,6 +513,24 @@ static char *page_text(const char *const *keys, size_t n_keys)
 	return text;
 }
 
+/* `sql` run on the closed store's file, then the store opened again
+ * (as setup() opens it). */
+static void rewrite_and_reopen(const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+	struct store_opts o;
+	struct irm_err e = { 0 };
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s", msg);
+	sqlite3_close(db);
+	store_opts_default(&o);
+	o.tombstone_ttl = DAY;
+	if (store_open(db_path, 0, &o, &st, &e) != IRM_OK)
+		fail_msg("%s", e.msg);
+}
+
 /* A store written before the documents kept their keys (the feed with a
  * row id, an index by row and SQLite's own last number; the documents
  * keyed by kind and id alone) is brought up to date when opened: the same
@@ -536,9 +554,7 @@ static void test_old_store_brought_up_to_date(void **state)
 	store_close(&st);
 
 	/* The old layout, its last number past its last entry (one purged). */
-	sqlite3 *db;
 	char sql[2000];
-	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
 	snprintf(sql, sizeof sql,
 		 "BEGIN;"
 		 "CREATE TABLE old_feed(seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL,"
@@ -556,16 +572,7 @@ static void test_old_store_brought_up_to_date(void **state)
 		 "CREATE INDEX central_feed_tomb ON central_feed(at_utc) WHERE op != 'upsert';"
 		 "DELETE FROM central_meta WHERE key = 'feed_seq';"
 		 "COMMIT;", (long long)last + 5);
-	char *msg = NULL;
-	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-	if (rc != SQLITE_OK)
-		fail_msg("%s", msg);
-	sqlite3_close(db);
-
-	struct store_opts o;
-	store_opts_default(&o);
-	o.tombstone_ttl = DAY;
-	assert_int_equal(store_open(db_path, 0, &o, &st, &e), IRM_OK);
+	rewrite_and_reopen(sql);
 	int64_t now_last;
 	assert_int_equal(store_last_seq(st, &now_last, &e), IRM_OK);
 	assert_int_equal(now_last, last + 5);
@@ -587,7 +594,7 @@ static void test_old_store_brought_up_to_date(void **state)
 	free(schema), free(want);
 	/* Opened again, it is not rewritten twice. */
 	store_close(&st);
-	assert_int_equal(store_open(db_path, 0, &o, &st, &e), IRM_OK);
+	rewrite_and_reopen("");
 	assert_int_equal(store_last_seq(st, &now_last, &e), IRM_OK);
 	assert_int_equal(now_last, last + 5);
 
@@ -656,18 +663,7 @@ static void brought_up_to_date(const char *old, const char *change)
 	char *was_all = page_text(all, 1), *was_den = page_text(den, 1), *was_two = page_text(two, 2);
 	assert_int_equal(store_last_seq(st, &last, &e), IRM_OK);
 	store_close(&st);
-
-	sqlite3 *db;
-	char *msg = NULL;
-	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, old, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s", msg);
-	sqlite3_close(db);
-
-	struct store_opts o;
-	store_opts_default(&o);
-	o.tombstone_ttl = DAY;
-	assert_int_equal(store_open(db_path, 0, &o, &st, &e), IRM_OK);
+	rewrite_and_reopen(old);
 	assert_int_equal(store_last_seq(st, &now_last, &e), IRM_OK);
 	assert_int_equal(now_last, last);
 	char *is_all = page_text(all, 1), *is_den = page_text(den, 1), *is_two = page_text(two, 2);
