@@ -267,7 +267,7 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_SEGMENT_ORIGIN] = "SELECT origin FROM segments WHERE id = ?1",
 	[Q_NOTE] = "SELECT customer_id, author, body, at_utc FROM notes WHERE id = ?1",
 	[Q_GREETING] = "SELECT segment_id, customer_id, who, at_utc FROM central_greetings"
-		       " WHERE 'G-' || rid = ?1",
+		       " WHERE rid = CAST(substr(?1, 3) AS INTEGER) AND 'G-' || rid = ?1",
 	/* the highest number ever given, even when its entry was purged since */
 	[Q_LAST_SEQ] = "SELECT coalesce((SELECT value FROM central_meta WHERE key = 'feed_seq'), 0)",
 	[Q_PAGE_ONE] = PAGE_SELECT " WHERE f.key = ?1 AND f.seq > ?2 AND " PAGE_LIVE

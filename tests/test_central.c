@@ -1238,6 +1238,17 @@ static void test_actions_kiosk(void **state)
 	assert_string_equal(str_at(a, "state"), "done");
 	assert_string_equal(str_at(a, "action"), "greeting");
 	json_decref(j);
+	/* and the greeting itself is in the feed, under the customer */
+	json_t *greeted = feed_since(c, TOKEN_AGENT, "customers:C1", before), *gr = NULL, *x;
+	size_t k;
+	json_array_foreach(greeted, k, x)
+		if (strcmp(str_at(x, "kind"), "greeting") == 0)
+			gr = x;
+	assert_non_null(gr);
+	assert_string_equal(str_at(gr, "op"), "upsert");
+	assert_string_equal(str_at(json_object_get(gr, "data"), "segment_id"), "S1");
+	assert_string_equal(str_at(json_object_get(gr, "data"), "who"), "gate");
+	json_decref(greeted);
 	free(away);
 }
 
