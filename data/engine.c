@@ -51,6 +51,17 @@ void engine_set_add(struct engine_set *s, const char *customer_id)
 	s->ids[s->n++] = xstrdup(customer_id);
 }
 
+size_t engine_set_find(const struct engine_set *s, const char *id)
+{
+	if (!s->n_slots || !id)
+		return SIZE_MAX;
+	for (size_t j = hash(id) & (s->n_slots - 1); s->slots[j] != SIZE_MAX;
+	     j = (j + 1) & (s->n_slots - 1))
+		if (strcmp(s->ids[s->slots[j]], id) == 0)
+			return s->slots[j];
+	return SIZE_MAX;
+}
+
 void engine_set_free(struct engine_set *s)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -60,34 +71,94 @@ void engine_set_free(struct engine_set *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* What holds, in `local` (HELD_MAX) or, when more do, a new array. */
+static size_t evaluate(const struct rules *r, const struct customer *cu, const struct trip *trips,
+		       size_t n_trips, int64_t now, struct milestone_alert *local,
+		       struct milestone_alert **held)
+{
+	*held = local;
+	size_t n = milestone_evaluate(r, cu, trips, n_trips, now, local, HELD_MAX);
+	if (n > HELD_MAX) {  /* rare: dense thresholds; ask again with room */
+		*held = xcalloc(n, sizeof **held);
+		n = milestone_evaluate(r, cu, trips, n_trips, now, *held, n);
+	}
+	return n;
+}
+
 enum irm_status engine_apply(struct cache *c, const struct rules *r, const struct customer *cu,
 			     const struct trip *trips, size_t n_trips, int64_t now, bool fresh,
 			     struct irm_err *e)
 {
-	struct milestone_alert local[HELD_MAX], *held = local;
-	size_t n = milestone_evaluate(r, cu, trips, n_trips, now, held, HELD_MAX);
-	if (n > HELD_MAX) {  /* rare: dense thresholds; ask again with room */
-		held = xcalloc(n, sizeof *held);
-		n = milestone_evaluate(r, cu, trips, n_trips, now, held, n);
-	}
+	struct milestone_alert local[HELD_MAX], *held;
+	size_t n = evaluate(r, cu, trips, n_trips, now, local, &held);
 	enum irm_status s = n == 0 && fresh ? IRM_OK : alerts_sync(c, cu->id, held, n, now, e);
 	if (held != local)
 		free(held);
 	return s;
 }
 
+enum irm_status engine_decide(struct cache *c, const struct rules *r, const char *customer_id,
+			      int64_t now, struct engine_verdict *v, struct irm_err *e)
+{
+	struct customer_context x;
+	struct milestone_alert local[HELD_MAX], *held;
+	memset(v, 0, sizeof *v);
+	enum irm_status s = context_load_legs(c, customer_id, &x, e);
+	if (s == IRM_ENOTFOUND)
+		return IRM_OK;
+	if (s != IRM_OK)
+		return s;
+	v->customer_id = xstrdup(x.customer.id);
+	size_t n = evaluate(r, &x.customer, x.trips, x.n_trips, now, local, &held);
+	if (n) {
+		v->held = xcalloc(n, sizeof *v->held);
+		v->legs = xcalloc(n, sizeof *v->legs);
+		memcpy(v->held, held, n * sizeof *held);
+		for (size_t i = 0; i < n; i++) {
+			const struct segment *sg = held[i].segment;
+			v->held[i].trip = NULL;
+			if (!sg)
+				continue;
+			v->legs[i] = *sg;
+			v->legs[i].id = arena_strdup(&v->strings, sg->id);
+			v->legs[i].carrier = arena_strdup(&v->strings, sg->carrier);
+			v->legs[i].flight = arena_strdup(&v->strings, sg->flight);
+			v->legs[i].seats = NULL;
+			v->legs[i].n_seats = 0;
+			v->held[i].segment = &v->legs[i];
+		}
+		v->n = n;
+	}
+	if (held != local)
+		free(held);
+	context_free(&x);
+	return IRM_OK;
+}
+
+enum irm_status engine_write(struct cache *c, const struct engine_verdict *v, int64_t now,
+			     struct irm_err *e)
+{
+	return v->customer_id ? alerts_sync(c, v->customer_id, v->held, v->n, now, e) : IRM_OK;
+}
+
+void engine_verdict_free(struct engine_verdict *v)
+{
+	free(v->customer_id);
+	free(v->held);
+	free(v->legs);
+	arena_free(&v->strings);
+	memset(v, 0, sizeof *v);
+}
+
 enum irm_status engine_run_customer(struct cache *c, const struct rules *r,
 				    const char *customer_id, int64_t now, struct irm_err *e)
 {
-	struct customer_context x;
-	enum irm_status s = context_load_legs(c, customer_id, &x, e);
-
-	if (s == IRM_ENOTFOUND)
-		return IRM_OK;  /* a passenger not (yet) known as a customer */
-	if (s != IRM_OK)
-		return s;
-	s = engine_apply(c, r, &x.customer, x.trips, x.n_trips, now, false, e);
-	context_free(&x);
+	struct engine_verdict v;
+	/* an unknown id: a passenger not (yet) known as a customer */
+	enum irm_status s = engine_decide(c, r, customer_id, now, &v, e);
+	if (s == IRM_OK)
+		s = engine_write(c, &v, now, e);
+	engine_verdict_free(&v);
 	return s;
 }
 

@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "cache.h"
+#include "mem.h"
+#include "milestone.h"
 #include "model.h"
 #include "rules.h"
 
@@ -21,7 +23,29 @@ struct engine_set {
 };
 
 void engine_set_add(struct engine_set *s, const char *customer_id);
+/* Where `id` is in ids[], or SIZE_MAX. */
+size_t engine_set_find(const struct engine_set *s, const char *id);
 void engine_set_free(struct engine_set *s);
+
+/* What holds for one customer, decided but not yet written: the alerts
+ * the engine holds, each pointing at its own copy of the leg it names
+ * (the customer's other legs are not kept). */
+struct engine_verdict {
+	char *customer_id;          /* NULL: no such customer, nothing to write */
+	struct milestone_alert *held;
+	size_t n;
+	struct segment *legs;       /* held[i].segment, when it names one */
+	struct arena strings;       /* the legs' ids, carriers and flights */
+};
+
+/* Read the customer's legs and decide, writing nothing: to write later
+ * with engine_write. */
+enum irm_status engine_decide(struct cache *c, const struct rules *r, const char *customer_id,
+			      int64_t now, struct engine_verdict *v, struct irm_err *e);
+/* Bring the customer's stored alerts in line with a verdict. */
+enum irm_status engine_write(struct cache *c, const struct engine_verdict *v, int64_t now,
+			     struct irm_err *e);
+void engine_verdict_free(struct engine_verdict *v);
 
 /* Evaluate one customer whose trips are at hand (all the trips they are on)
  * and bring their stored alerts in line. With `fresh` (a bulk load into a

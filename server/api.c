@@ -123,11 +123,18 @@ static bool arg_int(struct request *r, struct reply *out, const char *name, long
 static void api_health(struct request *r, struct reply *out)
 {
 	struct store *st = store_or_fail(r, out);
+	struct irm_err e = { 0 };
+	int64_t backlog;
 	if (!st)
 		return;
-	reply_obj(out, 200, json_pack("{s:s, s:s, s:s}", "status",
+	if (store_backlog(st, &backlog, &e) != IRM_OK) {
+		store_failed(out, &e);
+		return;
+	}
+	reply_obj(out, 200, json_pack("{s:s, s:s, s:s, s:I}", "status",
 				      atomic_load(&r->srv->stopping) ? "stopping" : "ok",
-				      "epoch", store_epoch(st), "version", IRM_VERSION));
+				      "epoch", store_epoch(st), "version", IRM_VERSION,
+				      "backlog", (json_int_t)backlog));
 }
 
 /* --- GET /v1/changes ----------------------------------------------------------------- */
@@ -692,7 +699,17 @@ done:
 
 static void api_events(struct request *r, struct reply *out)
 {
-	static const char *const known[] = { "events", NULL };
+	static const char *const known[] = { "events", NULL }, *const args[] = { "publish", NULL };
+	const char *when = arg(r, "publish");
+	if (!args_only(r, out, args))
+		return;
+	if (when && strcmp(when, "now") != 0 && strcmp(when, "later") != 0) {
+		reply_error(out, 400, "bad_request", "publish: now or later");
+		return;
+	}
+	/* later: answered once the events are stored; the engine's verdicts
+	 * and the documents follow, from the publisher thread */
+	const bool later = when && strcmp(when, "later") == 0;
 	json_t *body = body_object(r, out, known);
 	struct arena arena = { 0 };
 	struct record *recs = NULL;
@@ -746,19 +763,29 @@ static void api_events(struct request *r, struct reply *out)
 	}
 	if (s == IRM_OK && n)
 		s = cache_mark_updated(c, now, &e);
-	if (s == IRM_OK)
-		s = engine_run_set(c, &r->srv->rules, &touched, now, &e);
-	if (s == IRM_OK) {
-		s = commit_publish(r, st, now, &e);
+	if (s == IRM_OK && later) {
+		if ((s = store_evaluate_later(st, &touched, &e)) == IRM_OK)
+			s = cache_commit(c, &e);
+		if (s != IRM_OK)
+			cache_rollback(c);
+		else
+			server_publish_soon(r->srv);
 	} else {
-		cache_rollback(c);
+		if (s == IRM_OK)
+			s = engine_run_set(c, &r->srv->rules, &touched, now, &e);
+		if (s == IRM_OK)
+			s = store_note_evaluated(st, &e);
+		if (s == IRM_OK)
+			s = commit_publish(r, st, now, &e);
+		else
+			cache_rollback(c);
 	}
 	if (s == IRM_ECACHE) {
 		store_failed(out, &e);
 	} else if (s != IRM_OK) {
 		reply_error(out, s == IRM_ENOTFOUND ? 404 : 400, "bad_record", "%s", e.msg);
 	} else {
-		reply_obj(out, 200, json_pack("{s:I, s:I, s:I, s:I, s:I}", "accepted", (json_int_t)n,
+		reply_obj(out, later ? 202 : 200, json_pack("{s:I, s:I, s:I, s:I, s:I}", "accepted", (json_int_t)n,
 					      "added", (json_int_t)counts[PUT_ADDED],
 					      "updated", (json_int_t)counts[PUT_UPDATED],
 					      "unchanged", (json_int_t)counts[PUT_UNCHANGED],

@@ -498,6 +498,12 @@ static void *tick(void *cls)
 			fprintf(stderr, "irm-central: %s\n", e.msg);
 		if (ticks % 40 == 0 && store_compact(st, &e) != IRM_OK)
 			fprintf(stderr, "irm-central: %s\n", e.msg);
+		/* Rows left waiting with nothing arriving after them (after an
+		 * error, or rows a round set aside): the publisher looks again
+		 * every second. */
+		int64_t backlog;
+		if (ticks % 20 == 0 && store_backlog(st, &backlog, &e) == IRM_OK && backlog > 0)
+			server_publish_soon(s);
 		if (now - last_sweep >= 60000) {
 			struct store_keys woken = { 0 };
 			if (store_sweep(st, clock_now(), &woken, &e) != IRM_OK)
@@ -508,6 +514,92 @@ static void *tick(void *cls)
 			last_sweep = now;
 		}
 	}
+	store_close(&st);
+	return NULL;
+}
+
+/* --- the publisher: what ingests left, published outside their requests -------- */
+
+static pthread_t publisher;
+
+void server_publish_soon(struct server *s)
+{
+	pthread_mutex_lock(&s->lock);
+	s->publish_wanted = true;
+	pthread_cond_signal(&s->publish_cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Rounds until nothing is left: each reads a snapshot outside the write
+ * lock (documents built, customers evaluated), then writes under it what
+ * nothing touched since. A round that finds all it read still waiting
+ * (the same snapshot twice) leaves the rest to the next wake. */
+static void publish_rounds(struct server *s, struct store *st)
+{
+	struct irm_err e = { 0 };
+	struct store_round *prev = NULL;
+	int64_t last_top = -1;
+	int same = 0;
+	while (!atomic_load(&s->stopping)) {
+		struct store_round *r = NULL;
+		struct store_keys woken = { 0 };
+		int64_t end = 0, top;
+		enum irm_status x = store_round_read(st, clock_now(), prev, &r, &e);
+		store_round_free(&prev);
+		if (x != IRM_OK) {
+			fprintf(stderr, "irm-central: publishing: %s\n", e.msg);
+			return;
+		}
+		/* what a round set aside, the next does; then nothing new */
+		if (!store_round_size(r) || ((top = store_round_top(r)) == last_top && ++same > 1)) {
+			store_round_free(&r);
+			return;
+		}
+		if (top != last_top)
+			same = 0;
+		last_top = top;
+		x = cache_begin(store_cache(st), &e);
+		if (x == IRM_OK) {
+			if ((x = store_round_write(st, r, clock_now(), &woken, &e)) == IRM_OK &&
+			    (x = store_last_seq(st, &end, &e)) == IRM_OK)
+				x = cache_commit(store_cache(st), &e);
+			if (x != IRM_OK)
+				cache_rollback(store_cache(st));
+		}
+		prev = r;
+		if (x != IRM_OK) {
+			fprintf(stderr, "irm-central: publishing: %s\n", e.msg);
+			store_keys_free(&woken);
+			break;
+		}
+		server_note_seq(s, end);
+		server_wake(s, &woken);
+		store_keys_free(&woken);
+	}
+	store_round_free(&prev);
+}
+
+static void *publish_loop(void *cls)
+{
+	struct server *s = cls;
+	struct irm_err e = { 0 };
+	struct store *st = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	while (!atomic_load(&s->stopping)) {
+		if (!s->publish_wanted) {
+			pthread_cond_wait(&s->publish_cond, &s->lock);
+			continue;
+		}
+		s->publish_wanted = false;
+		pthread_mutex_unlock(&s->lock);
+		if (!st && store_open(s->o.db_path, 0, &s->o.store, &st, &e) != IRM_OK)
+			fprintf(stderr, "irm-central: publisher: %s\n", e.msg);
+		if (st)
+			publish_rounds(s, st);
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
 	store_close(&st);
 	return NULL;
 }
@@ -604,7 +696,9 @@ int server_run(const struct server_opts *o)
 	memset(s, 0, sizeof *s);
 	s->o = *o;
 	s->o.store.manual_checkpoint = true;  /* the ticker checkpoints */
+	s->o.store.rules = &s->rules;          /* customers left to evaluate */
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->publish_cond, NULL);
 	rules_default(&s->rules);
 	if (parse_listen(o->listen, &ss, &sslen, &e) != IRM_OK ||
 	    tokens_load(o->tokens_path, &s->tokens, &e) != IRM_OK ||
@@ -617,7 +711,7 @@ int server_run(const struct server_opts *o)
 	 * rows an earlier run left touched are published now. */
 	struct store *st;
 	struct store_keys none = { 0 };
-	if (store_open(o->db_path, CACHE_CREATE, &o->store, &st, &e) != IRM_OK ||
+	if (store_open(o->db_path, CACHE_CREATE, &s->o.store, &st, &e) != IRM_OK ||
 	    cache_begin(store_cache(st), &e) != IRM_OK) {
 		fprintf(stderr, "irm-central: %s\n", e.msg);
 		store_close(&st);
@@ -679,6 +773,8 @@ int server_run(const struct server_opts *o)
 		fprintf(stderr, "irm-central: FAULT INJECTION IS ON (%s): for testing clients only\n",
 			o->faults);
 	pthread_create(&ticker, NULL, tick, s);
+	pthread_create(&publisher, NULL, publish_loop, s);
+	server_publish_soon(s);  /* what an earlier run left */
 	if (o->port_file && write_port_file(o->port_file, port, &e) != IRM_OK)
 		fprintf(stderr, "irm-central: %s\n", e.msg);
 
@@ -703,6 +799,11 @@ int server_run(const struct server_opts *o)
 	long left = atomic_load(&s->in_flight);
 	MHD_stop_daemon(s->daemon);
 	pthread_join(ticker, NULL);
+	/* what is left to publish is published when the server starts again */
+	pthread_mutex_lock(&s->lock);
+	pthread_cond_signal(&s->publish_cond);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(publisher, NULL);
 	fprintf(stderr, "irm-central: stopped%s\n", left ? " (some requests cut short)" : "");
 	rc = left ? 1 : 0;
 out:
@@ -711,6 +812,7 @@ out:
 	free(s->stores);
 	tokens_free(&s->tokens);
 	faults_free(&s->faults);
+	pthread_cond_destroy(&s->publish_cond);
 	pthread_mutex_destroy(&s->lock);
 	return rc;
 }

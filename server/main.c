@@ -111,11 +111,14 @@ static enum irm_status publish_all(struct store *st, struct irm_err *e)
 	return s;
 }
 
+/* Inside a load's transaction, which ran the engine on what it changed. */
 static enum irm_status publish_in(void *ctx, struct cache *c, struct irm_err *e)
 {
 	struct store_keys none = { 0 };
 	(void)c;
-	enum irm_status s = store_publish(ctx, clock_now(), &none, e);
+	enum irm_status s = store_note_evaluated(ctx, e);
+	if (s == IRM_OK)
+		s = store_publish(ctx, clock_now(), &none, e);
 	store_keys_free(&none);
 	return s;
 }

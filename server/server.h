@@ -57,6 +57,8 @@ struct server {
 				     * another generation looks again */
 	struct store **stores;      /* one per thread that asked */
 	size_t n_stores, cap_stores;
+	pthread_cond_t publish_cond;  /* the publisher waits on it */
+	bool publish_wanted;        /* rows were left for the publisher */
 };
 
 /* A reply an endpoint fills: status and JSON body (malloc'd). */
@@ -110,6 +112,9 @@ extern const size_t api_n_routes;
 struct store *server_store(struct server *s, struct irm_err *e);
 /* After a commit: wake the long-polls waiting on any of these keys. */
 void server_wake(struct server *s, const struct store_keys *keys);
+/* After a commit that left rows for the publisher thread: publish them
+ * (store_round_read, store_round_write) soon. */
+void server_publish_soon(struct server *s);
 /* After our own commit: the feed's end as it now is. */
 void server_note_seq(struct server *s, int64_t seq);
 uint64_t server_generation(struct server *s);

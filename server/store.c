@@ -37,13 +37,23 @@ void store_opts_default(struct store_opts *o)
 	o->station_ahead = 72 * 3600;
 	o->tombstone_ttl = 30 * 86400;
 	o->manual_checkpoint = false;
+	o->rules = NULL;
+	o->round_max = 0;
 }
 
 /* --- schema ---------------------------------------------------------------- */
 
+/* A row touched: noted again with a newer generation each time, so a
+ * document built from an older snapshot can tell it is out of date, but
+ * keeping its place in the queue (first), so a row touched again and
+ * again is not always at its back. */
+#define FIRST(kind, idexpr)                                                               \
+	"coalesce((SELECT c.first FROM central_touched c WHERE c.kind = " kind               \
+	" AND c.id = " idexpr "), (SELECT coalesce(max(seq), 0) + 1 FROM sqlite_sequence"    \
+	" WHERE name = 'central_touched'))"
 #define TOUCH(kind, idexpr) \
-	"INSERT OR IGNORE INTO central_touched(kind, id) SELECT '" kind "', " idexpr \
-	" WHERE " idexpr " IS NOT NULL;"
+	"INSERT OR REPLACE INTO central_touched(kind, id, first) SELECT '" kind "', " idexpr \
+	", " FIRST("'" kind "'", idexpr) " WHERE " idexpr " IS NOT NULL;"
 #define TOUCH_TRIGGERS(table, kind, idcol)                                                  \
 	"CREATE TRIGGER IF NOT EXISTS central_" table "_i AFTER INSERT ON " table " BEGIN "  \
 	TOUCH(kind, "NEW." idcol) " END;"                                                   \
@@ -76,11 +86,29 @@ void store_opts_default(struct store_opts *o)
 	" WHERE data IS NULL;"                                                           \
 	"CREATE INDEX IF NOT EXISTS central_feed_tomb ON central_feed(at_utc) WHERE op != 'upsert';"
 
+/* Rows to publish, and customers to evaluate (kind "engine"), each once,
+ * by the generation of their last touch. */
+#define TOUCHED_COLUMNS                                                                  \
+	"gen INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL,"   \
+	" first INTEGER NOT NULL, UNIQUE(kind, id)"
+
+#define TRIGGERS                                                                         \
+	TOUCH_TRIGGERS("customers", "customer", "id")                                    \
+	TOUCH_TRIGGERS("trips", "trip", "id")                                            \
+	TOUCH_TRIGGERS("alerts", "alert", "id")                                          \
+	TOUCH_TRIGGERS("notes", "note", "id")                                            \
+	/* a leg's status changes its trip's document */                                \
+	"CREATE TRIGGER IF NOT EXISTS central_segments_u AFTER UPDATE ON segments BEGIN "\
+	"INSERT OR REPLACE INTO central_touched(kind, id, first)"                        \
+	" SELECT 'trip', t.id, " FIRST("'trip'", "t.id") " FROM trips t"                 \
+	" WHERE t.rid = NEW.trip; END;"                                                  \
+	"CREATE TRIGGER IF NOT EXISTS central_greetings_i AFTER INSERT ON central_greetings"\
+	" BEGIN " TOUCH("greeting", "'G-' || NEW.rid") " END;"
+
 static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS central_meta("
 	"  key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS central_touched("
-	"  kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS central_touched(" TOUCHED_COLUMNS ");"
 	"CREATE TABLE IF NOT EXISTS central_docs(" DOCS_COLUMNS ");"
 	/* Kept in the order it is read: a scope's page is one range. */
 	"CREATE TABLE IF NOT EXISTS central_feed(" FEED_COLUMNS ") WITHOUT ROWID;"
@@ -99,16 +127,7 @@ static const char SCHEMA[] =
 	"  rid INTEGER PRIMARY KEY, segment_id TEXT NOT NULL, customer_id TEXT NOT NULL,"
 	"  who TEXT NOT NULL, at_utc INTEGER NOT NULL, UNIQUE(segment_id, customer_id));"
 	"CREATE INDEX IF NOT EXISTS central_segments_dep ON segments(dep_utc);"
-	TOUCH_TRIGGERS("customers", "customer", "id")
-	TOUCH_TRIGGERS("trips", "trip", "id")
-	TOUCH_TRIGGERS("alerts", "alert", "id")
-	TOUCH_TRIGGERS("notes", "note", "id")
-	/* a leg's status changes its trip's document */
-	"CREATE TRIGGER IF NOT EXISTS central_segments_u AFTER UPDATE ON segments BEGIN "
-	"INSERT OR IGNORE INTO central_touched(kind, id)"
-	" SELECT 'trip', id FROM trips WHERE rid = NEW.trip; END;"
-	"CREATE TRIGGER IF NOT EXISTS central_greetings_i AFTER INSERT ON central_greetings BEGIN "
-	"INSERT OR IGNORE INTO central_touched(kind, id) VALUES ('greeting', 'G-' || NEW.rid); END;";
+	TRIGGERS;
 
 /* A store made before the documents kept their keys: the feed had a
  * row id and an index by (kind, id, key), and its last number was
@@ -162,6 +181,35 @@ static const char MIGRATE_3[] =
 	"ALTER TABLE central_docs_3 RENAME TO central_docs;"
 	DOCS_FEED_INDEXES;
 
+/* Touched rows noted without a generation, their triggers with them. */
+static const char MIGRATE_4[] =
+	"DROP TRIGGER IF EXISTS central_customers_i; DROP TRIGGER IF EXISTS central_customers_u;"
+	"DROP TRIGGER IF EXISTS central_customers_d; DROP TRIGGER IF EXISTS central_trips_i;"
+	"DROP TRIGGER IF EXISTS central_trips_u; DROP TRIGGER IF EXISTS central_trips_d;"
+	"DROP TRIGGER IF EXISTS central_alerts_i; DROP TRIGGER IF EXISTS central_alerts_u;"
+	"DROP TRIGGER IF EXISTS central_alerts_d; DROP TRIGGER IF EXISTS central_notes_i;"
+	"DROP TRIGGER IF EXISTS central_notes_u; DROP TRIGGER IF EXISTS central_notes_d;"
+	"DROP TRIGGER IF EXISTS central_segments_u; DROP TRIGGER IF EXISTS central_greetings_i;"
+	"CREATE TABLE central_touched_4(" TOUCHED_COLUMNS ");"
+	"INSERT INTO central_touched_4(kind, id, first) SELECT kind, id, 0 FROM central_touched;"
+	"DROP TABLE central_touched;"
+	"ALTER TABLE central_touched_4 RENAME TO central_touched;"
+	TRIGGERS;
+
+/* Whether central_touched is there without its generations. */
+static int touched_old(sqlite3 *db)
+{
+	sqlite3_stmt *q;
+	int v = -1;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) > 0 AND sum(name = 'gen') = 0"
+			       " FROM pragma_table_info('central_touched')", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
 /* The layout of the store's documents and feed: 0, documents without
  * their keys; 1, without row ids of their own; 2, row ids that may come
  * again; 3, today's, or no store yet. -1: it could not be read. */
@@ -192,12 +240,14 @@ static int layout(sqlite3 *db)
  * process rewrote it meanwhile. */
 static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 {
-	int v = layout(db);
-	if (v == LAYOUT_NOW)
+	int v = layout(db), t = touched_old(db);
+	if (v == LAYOUT_NOW && t == 0)
 		return IRM_OK;
 	char *msg = NULL;
-	bool ok = v >= 0 && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
-		  (v = layout(db)) >= 0;
+	bool ok = v >= 0 && t >= 0 && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
+		  (v = layout(db)) >= 0 && (t = touched_old(db)) >= 0;
+	if (ok && t)
+		ok = sqlite3_exec(db, MIGRATE_4, NULL, NULL, &msg) == SQLITE_OK;
 	/* 0 -> 1 -> 3: MIGRATE_2 writes today's documents at once */
 	if (ok && v == 0)
 		ok = sqlite3_exec(db, MIGRATE_1, NULL, NULL, &msg) == SQLITE_OK;
@@ -208,7 +258,7 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 	if (ok && sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) == SQLITE_OK)
 		return IRM_OK;
 	enum irm_status st = err_set(e, IRM_ECACHE, "%s: bringing the feed up to date: %s%s", path,
-				     !msg && v < 0 ? "cannot read its layout: " : "",
+				     !msg && (v < 0 || t < 0) ? "cannot read its layout: " : "",
 				     msg ? msg : sqlite3_errmsg(db));
 	sqlite3_free(msg);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -217,7 +267,8 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 
 /* Every statement, by number: prepared once per connection. */
 enum {
-	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_DOC_GET, Q_DOC_NEW, Q_DOC_PUT, Q_DOC_KEYS,
+	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_LEFT_PUT,
+	Q_ROUND_LIST, Q_TOUCHED_TOP, Q_BACKLOG, Q_GEN_OF, Q_GEN_DEL, Q_ROUND_ROWS, Q_DOC_GET, Q_DOC_NEW, Q_DOC_PUT, Q_DOC_KEYS,
 	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_STALE_PUT, Q_STALE_DEL, Q_STALE_CLEAR,
 	Q_STALE_ANY, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
 	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_KEY, Q_ACTION_GET,
@@ -237,8 +288,18 @@ enum {
 static const char *const SQL[Q_COUNT] = {
 	[Q_META_GET] = "SELECT value FROM central_meta WHERE key = ?1",
 	[Q_META_PUT] = "INSERT OR REPLACE INTO central_meta(key, value) VALUES (?1, ?2)",
-	[Q_TOUCHED] = "SELECT kind, id FROM central_touched",
-	[Q_TOUCHED_CLEAR] = "DELETE FROM central_touched",
+	[Q_TOUCHED] = "SELECT kind, id FROM central_touched WHERE kind != 'engine'",
+	[Q_TOUCHED_CLEAR] = "DELETE FROM central_touched WHERE kind != 'engine'",
+	[Q_LEFT_PUT] = "INSERT OR REPLACE INTO central_touched(kind, id, first)"
+		       " VALUES ('engine', ?1, " FIRST("'engine'", "?1") ")",
+	[Q_ROUND_LIST] = "SELECT gen, kind, id FROM central_touched ORDER BY first, gen LIMIT ?1",
+	/* the newest generation given, even when its row is gone */
+	[Q_TOUCHED_TOP] = "SELECT coalesce((SELECT seq FROM sqlite_sequence"
+			  " WHERE name = 'central_touched'), 0)",
+	[Q_BACKLOG] = "SELECT count(*) FROM central_touched",
+	[Q_GEN_OF] = "SELECT gen FROM central_touched WHERE kind = ?1 AND id = ?2",
+	[Q_GEN_DEL] = "DELETE FROM central_touched WHERE gen = ?1",
+	[Q_ROUND_ROWS] = "SELECT gen, kind, id FROM central_touched WHERE kind != 'engine'",
 	[Q_DOC_GET] = "SELECT rid, data, kiosk, keys FROM central_docs WHERE kind = ?1 AND id = ?2",
 	[Q_DOC_NEW] = "INSERT INTO central_docs(kind, id, version) VALUES (?1, ?2, 0)",
 	[Q_DOC_PUT] = "UPDATE central_docs SET version = ?2, data = ?3, kiosk = ?4, keys = ?5,"
@@ -281,11 +342,12 @@ static const char *const SQL[Q_COUNT] = {
 	/* Legs that entered the window (now + ahead moved past them) or left it
 	 * (now - past moved past them) since the last sweep. */
 	[Q_SWEEP_TRIPS] =
-		"INSERT OR IGNORE INTO central_touched(kind, id)"
-		" SELECT 'trip', t.id FROM segments s JOIN trips t ON t.rid = s.trip"
+		"INSERT OR REPLACE INTO central_touched(kind, id, first)"
+		" SELECT 'trip', x.id, " FIRST("'trip'", "x.id") " FROM ("
+		" SELECT t.id FROM segments s JOIN trips t ON t.rid = s.trip"
 		" WHERE s.dep_utc > ?1 AND s.dep_utc <= ?2"
-		" UNION SELECT 'trip', t.id FROM segments s JOIN trips t ON t.rid = s.trip"
-		" WHERE s.dep_utc >= ?3 AND s.dep_utc < ?4",
+		" UNION SELECT t.id FROM segments s JOIN trips t ON t.rid = s.trip"
+		" WHERE s.dep_utc >= ?3 AND s.dep_utc < ?4) x",
 	[Q_TOMB_MAX] = "SELECT max(seq) FROM central_feed WHERE op != 'upsert' AND at_utc < ?1",
 	[Q_PURGED_NOTE] =
 		"INSERT INTO central_purged(key, seq) SELECT key, max(seq) FROM central_feed"
@@ -372,6 +434,17 @@ static int64_t meta_int(struct store *s, const char *key, int64_t dflt, struct i
 	if (meta_get(s, key, buf, sizeof buf, &found, e) != IRM_OK || !found)
 		return dflt;
 	return strtoll(buf, NULL, 10);
+}
+
+/* A number kept in central_meta (0 when there is none), errors said. */
+static enum irm_status meta_get_int(struct store *s, const char *key, int64_t *v,
+				    struct irm_err *e)
+{
+	char buf[32];
+	bool found = false;
+	enum irm_status st = meta_get(s, key, buf, sizeof buf, &found, e);
+	*v = st == IRM_OK && found ? strtoll(buf, NULL, 10) : 0;
+	return st;
 }
 
 static enum irm_status meta_put_int(struct store *s, const char *key, int64_t v, struct irm_err *e)
@@ -562,7 +635,8 @@ static char *write_doc(void (*members)(struct jsonw *, const void *), const void
 	jsonw_object(&w);
 	members(&w, rec);
 	jsonw_end(&w);
-	return w.buf;
+	/* its own size: a round holds thousands until it writes them */
+	return xrealloc(w.buf, w.len + 1);
 }
 
 static void customer_members(struct jsonw *w, const void *c)
@@ -935,7 +1009,8 @@ static enum irm_status trip_followers(struct store *s, struct work *w, const cha
 /* One row: its document against the stored one; new entries where it
  * changed or entered a key, evictions where it left one. */
 static enum irm_status publish_row(struct store *s, struct work *w, enum kind k, const char *id,
-				   int64_t now, struct store_keys *woken, struct irm_err *e)
+				   int64_t now, struct store_keys *woken, struct doc *built,
+				   struct irm_err *e)
 {
 	struct doc d = { 0 };
 	struct store_keys old = { 0 };  /* the keys that hold it now */
@@ -946,7 +1021,11 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 	enum irm_status st;
 	int rc;
 
-	switch (k) {
+	if (built) {  /* from a snapshot nothing has touched it since */
+		d = *built;
+		memset(built, 0, sizeof *built);
+		st = IRM_OK;
+	} else switch (k) {
 	case K_CUSTOMER: st = doc_customer(s, id, now, &d, e); break;
 	case K_TRIP: st = doc_trip(s, id, now, &d, e); break;
 	case K_ALERT: st = doc_alert(s, id, now, &d, e); break;
@@ -1060,12 +1139,376 @@ out:
 	return st;
 }
 
+enum irm_status store_note_evaluated(struct store *s, struct irm_err *e)
+{
+	int64_t n = 0;
+	enum irm_status st = meta_get_int(s, "evaluations", &n, e);
+	return st == IRM_OK ? meta_put_int(s, "evaluations", n + 1, e) : st;
+}
+
+enum irm_status store_evaluate_later(struct store *s, const struct engine_set *customers,
+				     struct irm_err *e)
+{
+	enum irm_status st = IRM_OK;
+	for (size_t i = 0; i < customers->n && st == IRM_OK; i++) {
+		sqlite3_stmt *q = stmt(s, Q_LEFT_PUT, e);
+		if (!q)
+			return IRM_ECACHE;
+		bind_str(q, 1, customers->ids[i]);
+		st = step_done(s, q, "noting a customer to evaluate", e);
+	}
+	return st;
+}
+
+/* --- publishing in two parts -------------------------------------------- */
+
+/* A touched row as a snapshot had it: its document, or (kind "engine") the
+ * engine's verdict on a customer. */
+struct built {
+	int64_t gen;
+	bool fresh;                 /* touched at the same generation still */
+	struct doc d;
+	struct engine_verdict v;
+};
+
+/* Rows read at most in one round: its snapshot is held while they are
+ * built, and the log cannot be copied past it meanwhile. */
+enum { ROUND_MAX = 5000 };
+
+struct store_round {
+	int64_t top;                /* the newest generation the snapshot saw */
+	int64_t evaluations;        /* the count of evaluations it saw */
+	struct engine_set keys;     /* "KIND\x1fID", an index into v */
+	struct built *v;
+	size_t cap;
+	struct engine_set before;   /* keys the round before set aside */
+	struct engine_set aside;    /* keys this one set aside */
+};
+
+/* A row or customer whose snapshot went out of date: set aside for the
+ * next round, or done under the lock when the round before set it aside
+ * already (a row touched by batch after batch is not put off forever). */
+static bool set_aside(struct store_round *r, const char *key)
+{
+	if (engine_set_find(&r->before, key) != SIZE_MAX)
+		return false;
+	engine_set_add(&r->aside, key);
+	return true;
+}
+
+static void round_key(char *buf, size_t size, const char *kind, const char *id)
+{
+	snprintf(buf, size, "%s\x1f%s", kind, id);
+}
+
+static struct built *round_find(const struct store_round *r, const char *kind, const char *id)
+{
+	char key[400];
+	if (!r)
+		return NULL;
+	round_key(key, sizeof key, kind, id);
+	size_t i = engine_set_find(&r->keys, key);
+	return i == SIZE_MAX ? NULL : &r->v[i];
+}
+
+/* The pending rows, in kind order (a row may add rows of later kinds as it
+ * goes), each from the round's document when it is fresh. */
+static enum irm_status publish_pending(struct store *s, struct work *w, struct store_round *r,
+				       int64_t now, struct store_keys *woken, struct irm_err *e)
+{
+	const int64_t first = w->seq;
+	enum irm_status st = IRM_OK;
+	for (int k = 0; k < K_COUNT && st == IRM_OK; k++)
+		for (size_t i = 0; i < w->pending[k].n && st == IRM_OK; i++) {
+			const char *id = w->pending[k].ids[i];
+			struct built *b = round_find(r, KIND_NAMES[k], id);
+			st = publish_row(s, w, (enum kind)k, id, now, woken, b && b->fresh ? &b->d : NULL, e);
+			if (b)
+				b->fresh = false;  /* used, or stale */
+		}
+	if (st == IRM_OK && w->seq != first)
+		st = meta_put_int(s, "feed_seq", w->seq, e);
+	return st;
+}
+
+size_t store_round_size(const struct store_round *r)
+{
+	return r ? r->keys.n : 0;
+}
+
+int64_t store_round_top(const struct store_round *r)
+{
+	return r ? r->top : 0;
+}
+
+enum irm_status store_backlog(struct store *s, int64_t *n, struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_BACKLOG, e);
+	if (!q)
+		return IRM_ECACHE;
+	int rc = sqlite3_step(q);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? IRM_OK : sql_error(s, e, "counting the rows to publish");
+}
+
+void store_round_free(struct store_round **pr)
+{
+	struct store_round *r = *pr;
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->keys.n; i++) {
+		doc_free(&r->v[i].d);
+		engine_verdict_free(&r->v[i].v);
+	}
+	free(r->v);
+	engine_set_free(&r->keys);
+	engine_set_free(&r->before);
+	engine_set_free(&r->aside);
+	free(r);
+	*pr = NULL;
+}
+
+enum irm_status store_round_read(struct store *s, int64_t now, const struct store_round *prev,
+				 struct store_round **out, struct irm_err *e)
+{
+	struct store_round *r = xcalloc(1, sizeof *r);
+	for (size_t i = 0; prev && i < prev->aside.n; i++)
+		engine_set_add(&r->before, prev->aside.ids[i]);
+	struct { int64_t gen; char *kind, *id; } *rows = NULL;
+	size_t n = 0, cap = 0;
+	enum irm_status st = IRM_OK;
+	int rc;
+
+	*out = NULL;
+	bool txn = store_read_begin(s);
+	sqlite3_stmt *q = stmt(s, Q_ROUND_LIST, e);
+	if (!q) {
+		st = IRM_ECACHE;
+		goto out;
+	}
+	sqlite3_bind_int(q, 1, s->opts.round_max ? (int)s->opts.round_max : ROUND_MAX);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			rows = xrealloc(rows, cap * sizeof *rows);
+		}
+		rows[n].gen = sqlite3_column_int64(q, 0);
+		rows[n].kind = xstrdup((const char *)sqlite3_column_text(q, 1));
+		rows[n].id = xstrdup((const char *)sqlite3_column_text(q, 2));
+		n++;
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE) {
+		st = sql_error(s, e, "reading the touched rows");
+		goto out;
+	}
+	if (!(q = stmt(s, Q_TOUCHED_TOP, e))) {
+		st = IRM_ECACHE;
+		goto out;
+	}
+	rc = sqlite3_step(q);
+	r->top = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW) {
+		st = sql_error(s, e, "reading the touched rows");
+		goto out;
+	}
+	/* What the round before set aside is read even past ROUND_MAX: a row
+	 * every batch touches is always at the back of the queue. */
+	for (size_t i = 0; i < r->before.n && st == IRM_OK; i++) {
+		const char *key = r->before.ids[i], *sep = strchr(key, '\x1f');
+		if (!sep || !(q = stmt(s, Q_GEN_OF, e))) {
+			st = sep ? IRM_ECACHE : IRM_OK;
+			continue;
+		}
+		char kind[16];
+		snprintf(kind, sizeof kind, "%.*s", (int)(sep - key), key);
+		bind_str(q, 1, kind);
+		bind_str(q, 2, sep + 1);
+		if ((rc = sqlite3_step(q)) == SQLITE_ROW) {  /* read twice: built once */
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				rows = xrealloc(rows, cap * sizeof *rows);
+			}
+			rows[n].gen = sqlite3_column_int64(q, 0);
+			rows[n].kind = xstrdup(kind);
+			rows[n].id = xstrdup(sep + 1);
+			n++;
+		}
+		sqlite3_reset(q);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			st = sql_error(s, e, "reading the rows set aside");
+	}
+	if (st != IRM_OK)
+		goto out;
+	if ((st = meta_get_int(s, "evaluations", &r->evaluations, e)) != IRM_OK)
+		goto out;
+	for (size_t i = 0; i < n && st == IRM_OK; i++) {
+		enum kind k = K_COUNT;
+		const bool engine = strcmp(rows[i].kind, "engine") == 0;
+		if ((engine && !s->opts.rules) || (!engine && !kind_parse(rows[i].kind, &k)))
+			continue;
+		char key[400];
+		round_key(key, sizeof key, rows[i].kind, rows[i].id);
+		const size_t before = r->keys.n;
+		engine_set_add(&r->keys, key);
+		if (r->keys.n == before)
+			continue;  /* (kind, id) is unique: not seen twice */
+		if (r->keys.n > r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 256;
+			r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+		}
+		struct built *b = &r->v[r->keys.n - 1];
+		memset(b, 0, sizeof *b);
+		b->gen = rows[i].gen;
+		if (engine) {
+			st = engine_decide(s->cache, s->opts.rules, rows[i].id, now, &b->v, e);
+			continue;
+		}
+		const char *id = rows[i].id;
+		switch (k) {
+		case K_CUSTOMER: st = doc_customer(s, id, now, &b->d, e); break;
+		case K_TRIP: st = doc_trip(s, id, now, &b->d, e); break;
+		case K_ALERT: st = doc_alert(s, id, now, &b->d, e); break;
+		case K_NOTE: st = doc_note(s, id, &b->d, e); break;
+		case K_GREETING: st = doc_greeting(s, id, now, &b->d, e); break;
+		case K_COUNT: default: break;
+		}
+	}
+out:
+	store_read_end(s, txn);
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].kind);
+		free(rows[i].id);
+	}
+	free(rows);
+	if (st == IRM_OK)
+		*out = r;
+	else
+		store_round_free(&r);
+	return st;
+}
+
+enum irm_status store_round_write(struct store *s, struct store_round *r, int64_t now,
+				  struct store_keys *woken, struct irm_err *e)
+{
+	struct work w = { 0 };
+	int64_t *done = NULL;       /* the generations written: their rows go */
+	size_t n_done = 0, cap_done = 0;
+	enum irm_status st = store_last_seq(s, &w.seq, e);
+	sqlite3_stmt *q;
+	int rc;
+
+	/* What this transaction touches comes after `head`. */
+	if (st == IRM_OK && !(q = stmt(s, Q_TOUCHED_TOP, e)))
+		st = IRM_ECACHE;
+	int64_t head = 0, evaluations = 0;
+	if (st == IRM_OK) {
+		rc = sqlite3_step(q);
+		head = sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
+		if (rc != SQLITE_ROW)
+			st = sql_error(s, e, "reading the touched rows");
+	}
+	if (st == IRM_OK)
+		st = meta_get_int(s, "evaluations", &evaluations, e);
+
+	/* The customers the snapshot saw left to evaluate: its verdict where
+	 * nothing touched them since and no writer evaluated customers in its
+	 * own transaction meanwhile; set aside otherwise. */
+	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++) {
+		struct built *b = &r->v[i];
+		const char *sep = strchr(r->keys.ids[i], '\x1f');
+		if (strncmp(r->keys.ids[i], "engine\x1f", 7) != 0 || !sep)
+			continue;
+		if (!(q = stmt(s, Q_GEN_OF, e))) {
+			st = IRM_ECACHE;
+			break;
+		}
+		bind_str(q, 1, "engine");
+		bind_str(q, 2, sep + 1);
+		rc = sqlite3_step(q);
+		const int64_t gen = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+		sqlite3_reset(q);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			st = sql_error(s, e, "reading the touched rows");
+			break;
+		}
+		if (rc == SQLITE_DONE)
+			continue;  /* none left: evaluated since */
+		if (gen == b->gen && evaluations == r->evaluations)
+			st = engine_write(s->cache, &b->v, now, e);
+		else if (set_aside(r, r->keys.ids[i]))
+			continue;
+		else
+			st = engine_run_customer(s->cache, s->opts.rules, sep + 1, now, e);
+		if (st == IRM_OK && (q = stmt(s, Q_GEN_DEL, e))) {
+			sqlite3_bind_int64(q, 1, gen);
+			st = step_done(s, q, "evaluating", e);
+		} else if (st == IRM_OK) {
+			st = IRM_ECACHE;
+		}
+	}
+
+	/* The rows the snapshot saw, from its document where nothing touched
+	 * them since (else built here), and those this transaction touched
+	 * (the verdicts' alerts); rows first touched after the snapshot wait
+	 * for the next round. */
+	if (st == IRM_OK && !(q = stmt(s, Q_ROUND_ROWS, e)))
+		st = IRM_ECACHE;
+	if (st == IRM_OK) {
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			enum kind k;
+			const int64_t gen = sqlite3_column_int64(q, 0);
+			const char *kind = (const char *)sqlite3_column_text(q, 1);
+			const char *id = (const char *)sqlite3_column_text(q, 2);
+			struct built *b = round_find(r, kind, id);
+			const bool known = kind_parse(kind, &k);
+			if (known && !b && gen <= head)
+				continue;  /* not read: the next round */
+			if (known && b && b->gen != gen && gen <= head) {
+				char key[400];
+				round_key(key, sizeof key, kind, id);
+				if (set_aside(r, key))
+					continue;
+			}
+			if (n_done == cap_done) {
+				cap_done = cap_done ? cap_done * 2 : 256;
+				done = xrealloc(done, cap_done * sizeof *done);
+			}
+			done[n_done++] = gen;
+			if (!known)
+				continue;  /* no such kind: nothing to publish */
+			engine_set_add(&w.pending[k], id);
+			if (b)
+				b->fresh = b->gen == gen;
+		}
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE)
+			st = sql_error(s, e, "reading the touched rows");
+	}
+	for (size_t i = 0; i < n_done && st == IRM_OK; i++) {
+		if (!(q = stmt(s, Q_GEN_DEL, e))) {
+			st = IRM_ECACHE;
+			break;
+		}
+		sqlite3_bind_int64(q, 1, done[i]);
+		st = step_done(s, q, "clearing the touched rows", e);
+	}
+	if (st == IRM_OK)
+		st = publish_pending(s, &w, r, now, woken, e);
+	for (int k = 0; k < K_COUNT; k++)
+		engine_set_free(&w.pending[k]);
+	free(done);
+	return st;
+}
+
 enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *woken,
 			      struct irm_err *e)
 {
 	struct work w = { 0 };
 	enum irm_status st = store_last_seq(s, &w.seq, e);
-	int64_t first = w.seq;
 	int rc;
 
 	sqlite3_stmt *q = st == IRM_OK ? stmt(s, Q_TOUCHED, e) : NULL;
@@ -1084,12 +1527,8 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
 	if (st == IRM_OK)
 		st = step_done(s, q, "clearing the touched rows", e);
 
-	/* In kind order; a row may add rows of later kinds as it goes. */
-	for (int k = 0; k < K_COUNT && st == IRM_OK; k++)
-		for (size_t i = 0; i < w.pending[k].n && st == IRM_OK; i++)
-			st = publish_row(s, &w, (enum kind)k, w.pending[k].ids[i], now, woken, e);
-	if (st == IRM_OK && w.seq != first)
-		st = meta_put_int(s, "feed_seq", w.seq, e);
+	if (st == IRM_OK)
+		st = publish_pending(s, &w, NULL, now, woken, e);
 	for (int k = 0; k < K_COUNT; k++)
 		engine_set_free(&w.pending[k]);
 	return st;

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "cache.h"
+#include "engine.h"
 #include "jsonw.h"
 #include "rules.h"
 #include "status.h"
@@ -47,6 +48,9 @@ struct store_opts {
 	bool manual_checkpoint;     /* the owner calls store_checkpoint (a
 				     * server's ticker), writers only past
 				     * 64 MB of log; else SQLite's own */
+	const struct rules *rules;  /* the milestone engine's, for customers
+				     * left to evaluate; NULL: they wait */
+	size_t round_max;           /* rows a round reads at most; 0: 5000 */
 };
 
 void store_opts_default(struct store_opts *o);
@@ -73,13 +77,51 @@ struct store_keys {
 void store_keys_free(struct store_keys *k);
 bool store_keys_match(const struct store_keys *k, const char *const *keys, size_t n);
 
-/* Publish every touched row (inside the caller's transaction). `woken`
- * may be NULL. */
+/* Note customers to evaluate later, by whoever publishes next (inside the
+ * caller's transaction): their evaluation outlives a stop. */
+enum irm_status store_evaluate_later(struct store *s, const struct engine_set *customers,
+				     struct irm_err *e);
+/* A transaction that ran the milestone engine itself says so (inside it):
+ * a round's verdicts decided before it are then decided again. */
+enum irm_status store_note_evaluated(struct store *s, struct irm_err *e);
+/* Publish every touched row (inside the caller's transaction); customers
+ * left to evaluate wait for a round. `woken` may be NULL. */
 enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *woken,
 			      struct irm_err *e);
 /* Delete the entries under "*" that newer ones replaced, all at once:
  * its own transaction. The feed skips them meanwhile. */
 enum irm_status store_compact(struct store *s, struct irm_err *e);
+/* Publishing in two parts, so that most of the work is done outside the
+ * write lock (the server's publisher thread):
+ *
+ *   store_round_read   in a read transaction of its own: every touched
+ *                      row's document and every customer left to evaluate
+ *                      decided, from one snapshot;
+ *   store_round_write  inside the caller's write transaction: the verdicts
+ *                      whose customer nothing touched since (and only when
+ *                      no writer ran the engine since: store_note_evaluated), then the rows the
+ *                      snapshot saw, from their documents where nothing
+ *                      touched them since, as store_publish does. A row or
+ *                      customer out of date is set aside for the next
+ *                      round, or, when the round before (`prev` of
+ *                      store_round_read) set it aside already, built or
+ *                      decided again under the lock. Rows first touched
+ *                      after the snapshot wait for the next round.
+ *
+ * Each touch gives a row a newer generation; a document or a verdict is
+ * used only when its row's generation is the one the snapshot saw. */
+struct store_round;
+enum irm_status store_round_read(struct store *s, int64_t now, const struct store_round *prev,
+				 struct store_round **out, struct irm_err *e);
+enum irm_status store_round_write(struct store *s, struct store_round *r, int64_t now,
+				  struct store_keys *woken, struct irm_err *e);
+/* The rows and customers the round read: 0, nothing to do. */
+size_t store_round_size(const struct store_round *r);
+/* The newest generation its snapshot saw. */
+int64_t store_round_top(const struct store_round *r);
+/* Rows and customers waiting to be published or evaluated. */
+enum irm_status store_backlog(struct store *s, int64_t *n, struct irm_err *e);
+void store_round_free(struct store_round **r);
 /* Rows whose legs entered or left a station's window since the last
  * sweep, replaced entries (as store_compact) and tombstones past their
  * time: its own transaction. */

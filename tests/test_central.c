@@ -1490,6 +1490,75 @@ static void test_events_good(void **state)
 	http_free(&h);
 }
 
+/* publish=later: answered once the events are stored (202); the engine's
+ * verdict and the documents follow from the publisher, for a long-poll to
+ * find, and /v1/health counts what is left until none is. */
+static void test_events_publish_later(void **state)
+{
+	struct group *g = *state;
+	const struct central *c = &g->c;
+	static const char body[] = "{\"events\":["
+		"{\"kind\":\"customer\",\"data\":{\"id\":\"CL1\",\"name\":\"Lena Ortiz\","
+		"\"lifetime_miles\":999500}},"
+		"{\"kind\":\"trip\",\"data\":{\"id\":\"TL1\",\"passengers\":[{\"customer_id\":\"CL1\"}],"
+		"\"segments\":[{\"id\":\"SL1\",\"carrier\":\"UA\",\"flight\":\"1234\",\"origin\":\"DEN\","
+		"\"destination\":\"SEA\",\"departure\":\"2026-11-22T08:15:00-07:00\",\"cabin\":\"J\","
+		"\"status\":\"booked\"}]}},"
+		"{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"SL1\",\"status\":\"flown\","
+		"\"at\":\"2026-11-22T10:41:00-08:00\"}}]}";
+	char before[80], cursor[80];
+	feed_end(c, TOKEN_AGENT, "customers:CL1", before);
+
+	expect_error(http_post(c, "/v1/events?publish=soon", TOKEN_INGEST, body), 400, "bad_request");
+	expect_error(http_post(c, "/v1/events?wait=1", TOKEN_INGEST, body), 400, "bad_request");
+	struct http h = http_post(c, "/v1/events?publish=later", TOKEN_INGEST, body);
+	expect_status(h, 202);
+	json_t *j = http_json(&h);
+	assert_int_equal(json_integer_value(json_object_get(j, "accepted")), 3);
+	assert_int_equal(json_integer_value(json_object_get(j, "added")), 2);
+	assert_int_equal(json_integer_value(json_object_get(j, "updated")), 1);
+	json_decref(j);
+	http_free(&h);
+
+	/* long-polls until the alert is there, each from where the last ended */
+	json_t *seen = json_array();
+	snprintf(cursor, sizeof cursor, "%s", before);
+	double t0 = mono_s();
+	while (!find_change(seen, "alert", "A-CL1-lifetime_miles-1000000") && mono_s() - t0 < 20) {
+		h = get(c, TOKEN_AGENT, "/v1/changes?scope=customers:CL1&cursor=%s&wait=5", cursor);
+		expect_status(h, 200);
+		j = http_json(&h);
+		json_array_extend(seen, json_object_get(j, "changes"));
+		snprintf(cursor, sizeof cursor, "%s", str_at(j, "cursor"));
+		json_decref(j);
+		http_free(&h);
+	}
+	json_t *al = find_change(seen, "alert", "A-CL1-lifetime_miles-1000000");
+	assert_non_null(al);
+	assert_string_equal(str_at(json_object_get(al, "data"), "state"), "pending");
+	json_decref(seen);
+	/* in the end, every document as publish=now would have it */
+	seen = feed_since(c, TOKEN_AGENT, "customers:CL1", before);
+	json_t *cl1 = find_change(seen, "customer", "CL1"), *tl1 = find_change(seen, "trip", "TL1");
+	assert_non_null(cl1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(cl1, "data"),
+							    "lifetime_miles")), 1000524);
+	json_t *sl1 = json_array_get(json_object_get(json_object_get(tl1, "data"), "segments"), 0);
+	assert_string_equal(str_at(sl1, "status"), "flown");
+	json_decref(seen);
+
+	long long backlog = -1;
+	for (t0 = mono_s(); backlog != 0 && mono_s() - t0 < 10; sleep_ms(20)) {
+		h = get(c, NULL, "/v1/health");
+		expect_status(h, 200);
+		j = http_json(&h);
+		backlog = json_integer_value(json_object_get(j, "backlog"));
+		json_decref(j);
+		http_free(&h);
+	}
+	assert_int_equal(backlog, 0);
+}
+
 static void test_events_malformed(void **state)
 {
 	struct group *g = *state;
@@ -1900,6 +1969,7 @@ int main(void)
 		cmocka_unit_test(test_events_bad_utf8),
 		cmocka_unit_test(test_events_good),
 		cmocka_unit_test(test_events_malformed),
+		cmocka_unit_test(test_events_publish_later),
 	};
 	const struct CMUnitTest life[] = {
 		cmocka_unit_test_setup_teardown(test_max_body, dir_setup, dir_teardown),

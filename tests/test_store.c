@@ -43,6 +43,7 @@ static int setup(void **state)
 	struct store_opts o;
 	store_opts_default(&o);
 	o.tombstone_ttl = DAY;
+	o.rules = &rules;
 	struct irm_err e = { 0 };
 	assert_int_equal(store_open(db_path, CACHE_CREATE, &o, &st, &e), IRM_OK);
 	return 0;
@@ -73,11 +74,73 @@ static void apply(const char *const *lines, size_t n, int64_t now)
 		assert_int_equal(import_put(c, &r, &rules, &o, &touched, &e), IRM_OK);
 	}
 	assert_int_equal(engine_run_set(c, &rules, &touched, now, &e), IRM_OK);
+	assert_int_equal(store_note_evaluated(st, &e), IRM_OK);
 	assert_int_equal(store_publish(st, now, &woken, &e), IRM_OK);
 	assert_int_equal(cache_commit(c, &e), IRM_OK);
 	engine_set_free(&touched);
 	arena_free(&a);
 	store_keys_free(&woken);
+}
+
+/* Lines stored in one transaction, their customers left to evaluate and
+ * nothing published (as POST /v1/events?publish=later). */
+static void ingest_later(const char *const *lines, size_t n)
+{
+	struct irm_err e = { 0 };
+	struct cache *c = store_cache(st);
+	struct engine_set touched = { 0 };
+	struct arena a = { 0 };
+
+	assert_int_equal(cache_begin(c, &e), IRM_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct record r;
+		enum put_outcome o;
+		assert_int_equal(record_parse(lines[i], strlen(lines[i]), &a, &r, &e), IRM_OK);
+		assert_int_equal(import_put(c, &r, &rules, &o, &touched, &e), IRM_OK);
+	}
+	assert_int_equal(store_evaluate_later(st, &touched, &e), IRM_OK);
+	assert_int_equal(cache_commit(c, &e), IRM_OK);
+	engine_set_free(&touched);
+	arena_free(&a);
+}
+
+/* A round's second part, in a transaction of its own. */
+static void round_write_keep(struct store_round *r, int64_t now);
+static void round_write(struct store_round **r, int64_t now)
+{
+	round_write_keep(*r, now);
+	store_round_free(r);
+}
+
+/* A round's second part, in a transaction of its own; the round kept. */
+static void round_write_keep(struct store_round *r, int64_t now)
+{
+	struct irm_err e = { 0 };
+	struct store_keys woken = { 0 };
+	assert_int_equal(cache_begin(store_cache(st), &e), IRM_OK);
+	if (store_round_write(st, r, now, &woken, &e) != IRM_OK)
+		fail_msg("%s", e.msg);
+	assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
+	store_keys_free(&woken);
+}
+
+/* Rounds, each after the one before, until one finds nothing to do. */
+static void rounds(int64_t now)
+{
+	struct irm_err e = { 0 };
+	struct store_round *prev = NULL;
+	for (int i = 0; i < 50; i++) {
+		struct store_round *r;
+		assert_int_equal(store_round_read(st, now, prev, &r, &e), IRM_OK);
+		store_round_free(&prev);
+		if (!store_round_size(r)) {
+			store_round_free(&r);
+			return;
+		}
+		round_write_keep(r, now);
+		prev = r;
+	}
+	fail_msg("still rows to publish after 50 rounds");
 }
 
 /* The page of changes after `after` under the keys, as a JSON array. */
@@ -513,6 +576,219 @@ static char *page_text(const char *const *keys, size_t n_keys)
 	return text;
 }
 
+/* Published in rounds (the publisher's way): the same documents and the
+ * engine's verdict as publishing at once, and nothing left over. */
+static void test_rounds_publish_and_evaluate(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
+	const char *flown[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+				"\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
+	const char *c1[] = { "c:C1" }, *den[] = { "s:DEN" };
+	(void)state;
+	ingest_later(lines, 2);
+	ingest_later(flown, 1);
+	assert_true(sql_value(db_path, "SELECT count(*) FROM central_touched WHERE kind = 'engine'") > 0);
+	rounds(NOW);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+	json_t *p = page(c1, 1, 0, false, NULL);
+	json_t *t = find(p, "trip", "T1"), *cu = find(p, "customer", "C1");
+	json_t *al = find(p, "alert", "A-C1-lifetime_miles-1000000");
+	assert_non_null(t);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
+		json_object_get(t, "data"), "segments"), 0), "status")), "flown");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(cu, "data"),
+							    "lifetime_miles")), 1000000);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(al, "data"), "state")),
+			    "pending");
+	json_decref(p);
+	p = page(den, 1, 0, false, NULL);
+	assert_non_null(find(p, "trip", "T1"));
+	assert_non_null(find(p, "alert", "A-C1-lifetime_miles-1000000"));
+	json_decref(p);
+}
+
+/* A row touched again between a round's two parts: what the snapshot saw
+ * is never written. It is set aside for the next round, and when it is
+ * touched again before that one writes too (a row every batch touches),
+ * that round builds it under the lock: it is not put off forever. A row
+ * first touched after the snapshot waits for the next round. */
+static void test_round_sets_aside_what_changed_since(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
+	const char *names[] = { CUSTOMER("C1", "Dale A. Brewer"), CUSTOMER("C1", "Dale B. Brewer"),
+				CUSTOMER("C1", "Dale C. Brewer"), CUSTOMER("C1", "Dale D. Brewer") };
+	const char *c2[] = { CUSTOMER("C2", "Ann Lee") };
+	const char *all[] = { "*" };
+	struct irm_err e = { 0 };
+	struct store_round *r, *prev = NULL;
+	int64_t cur;
+	(void)state;
+	apply(lines, 2, NOW);
+	json_decref(page(all, 1, 0, false, &cur));
+	ingest_later(&names[0], 1);
+	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);
+	ingest_later(&names[1], 1);  /* after the snapshot: C1 again */
+	ingest_later(c2, 1);         /* and C2, which the snapshot never saw */
+	round_write_keep(r, NOW);
+	json_t *p = page(all, 1, cur, false, NULL);
+	assert_int_equal(json_array_size(p), 0);  /* not A, not C2 */
+	json_decref(p);
+	prev = r;
+
+	/* C1 touched again before the next round writes: done under the lock */
+	assert_int_equal(store_round_read(st, NOW, prev, &r, &e), IRM_OK);
+	store_round_free(&prev);
+	ingest_later(&names[2], 1);
+	round_write_keep(r, NOW);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
+				   " WHERE kind = 'engine' AND id = 'C1'"), 0);  /* decided here */
+	p = page(all, 1, cur, false, NULL);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		find(p, "customer", "C1"), "data"), "name")), "Dale C. Brewer");
+	assert_non_null(find(p, "customer", "C2"));
+	json_decref(p);
+	store_round_free(&r);
+	ingest_later(&names[3], 1);
+	rounds(NOW);
+	p = page(all, 1, cur, false, NULL);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		find(p, "customer", "C1"), "data"), "name")), "Dale D. Brewer");
+	json_decref(p);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+}
+
+/* A row every batch touches, behind a backlog longer than a round reads:
+ * it keeps its place in the queue, and is published within a few rounds
+ * rather than put off for as long as batches come. */
+static void test_round_hot_row_not_starved(void **state)
+{
+	struct irm_err e = { 0 };
+	struct store_round *r = NULL, *prev = NULL;
+	struct store_opts o;
+	const char *all[] = { "*" };
+	char line[3][200];
+	int published = 0;
+	(void)state;
+	store_close(&st);
+	store_opts_default(&o);
+	o.tombstone_ttl = DAY;
+	o.rules = &rules;
+	o.round_max = 4;
+	assert_int_equal(store_open(db_path, 0, &o, &st, &e), IRM_OK);
+	for (int i = 0; i < 4; i++) {
+		snprintf(line[0], sizeof line[0], "{\"kind\":\"customer\",\"data\":{\"id\":\"K%d\","
+			 "\"name\":\"Kim Lee\"}}", i);
+		const char *l[] = { line[0] };
+		ingest_later(l, 1);
+	}
+	for (int round = 0; round < 12; round++) {
+		assert_int_equal(store_round_read(st, NOW, prev, &r, &e), IRM_OK);
+		store_round_free(&prev);
+		snprintf(line[0], sizeof line[0], "{\"kind\":\"customer\",\"data\":{\"id\":\"HOT\","
+			 "\"name\":\"Hot %d\"}}", round);
+		snprintf(line[1], sizeof line[1], "{\"kind\":\"customer\",\"data\":{\"id\":\"N%d\","
+			 "\"name\":\"Noa Berg\"}}", round);
+		snprintf(line[2], sizeof line[2], "{\"kind\":\"customer\",\"data\":{\"id\":\"M%d\","
+			 "\"name\":\"Mia Berg\"}}", round);
+		const char *l[] = { line[0], line[1], line[2] };
+		ingest_later(l, 3);
+		round_write_keep(r, NOW);
+		prev = r;
+		json_t *p = page(all, 1, 0, false, NULL);
+		published += find(p, "customer", "HOT") != NULL;
+		json_decref(p);
+	}
+	store_round_free(&prev);
+	assert_true(published >= 6);  /* in the first rounds, then every one */
+	rounds(NOW);
+	json_t *p = page(all, 1, 0, false, NULL);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		find(p, "customer", "HOT"), "data"), "name")), "Hot 11");
+	json_decref(p);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+}
+
+/* A sync ingest between a round's two parts (stored, evaluated and
+ * published at once): the round writes nothing it published, and none of
+ * its verdicts. */
+static void test_round_after_a_publish(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
+	const char *a[] = { CUSTOMER("C1", "Dale A. Brewer") }, *b[] = { CUSTOMER("C1", "Dale B. Brewer") };
+	const char *all[] = { "*" };
+	struct irm_err e = { 0 };
+	struct store_round *r;
+	int64_t cur;
+	(void)state;
+	apply(lines, 2, NOW);
+	ingest_later(a, 1);
+	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);
+	apply(b, 1, NOW);  /* stored, evaluated and published at once */
+	json_decref(page(all, 1, 0, false, &cur));
+	int64_t alerts = sql_value(db_path, "SELECT count(*) FROM alert_history");
+	round_write(&r, NOW);
+	json_t *p = page(all, 1, cur, false, NULL);
+	assert_int_equal(json_array_size(p), 0);
+	json_decref(p);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alert_history"), alerts);
+	p = page(all, 1, 0, false, NULL);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		find(p, "customer", "C1"), "data"), "name")), "Dale B. Brewer");
+	json_decref(p);
+	rounds(NOW);  /* the customer set aside, decided afresh */
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alert_history"), alerts);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+}
+
+/* irm-central load between a round's two parts: it evaluates in its own
+ * transaction and leaves the customers left to evaluate (it has no rules
+ * for them). The round's verdict, older than that evaluation, is not
+ * written: the customer is set aside and decided afresh. Here the load
+ * cancels the leg that would cross the million, and the alert it
+ * withdrew stays withdrawn. */
+static void test_round_after_a_load(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
+	const char *a[] = { CUSTOMER("C1", "Dale A. Brewer") };
+	const char *cancel = "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+			     "\"status\":\"cancelled\",\"at\":\"2026-11-22T01:00:00-08:00\"}}";
+	const char *projected = "SELECT count(*) FROM alerts WHERE id = 'A-C1-lifetime_miles-1000000'"
+				" AND state = 'projected'";
+	struct irm_err e = { 0 };
+	struct store_round *r;
+	(void)state;
+	apply(lines, 2, NOW);
+	assert_int_equal(sql_value(db_path, projected), 1);
+	ingest_later(a, 1);
+	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);  /* it holds the alert */
+
+	struct store *load;
+	struct engine_set touched = { 0 };
+	struct arena ar = { 0 };
+	struct record rec;
+	enum put_outcome o;
+	assert_int_equal(store_open(db_path, 0, NULL, &load, &e), IRM_OK);
+	assert_int_equal(cache_begin(store_cache(load), &e), IRM_OK);
+	assert_int_equal(record_parse(cancel, strlen(cancel), &ar, &rec, &e), IRM_OK);
+	assert_int_equal(import_put(store_cache(load), &rec, &rules, &o, &touched, &e), IRM_OK);
+	assert_int_equal(engine_run_set(store_cache(load), &rules, &touched, NOW, &e), IRM_OK);
+	assert_int_equal(store_note_evaluated(load, &e), IRM_OK);  /* as load's hook does */
+	assert_int_equal(store_publish(load, NOW, NULL, &e), IRM_OK);
+	assert_int_equal(cache_commit(store_cache(load), &e), IRM_OK);
+	store_close(&load);
+	engine_set_free(&touched);
+	arena_free(&ar);
+	assert_int_equal(sql_value(db_path, projected), 0);
+
+	round_write(&r, NOW);
+	assert_int_equal(sql_value(db_path, projected), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
+				   " WHERE kind = 'engine'"), 1);  /* set aside */
+	rounds(NOW);
+	assert_int_equal(sql_value(db_path, projected), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+}
+
 /* `sql` run on the closed store's file, then the store opened again
  * (as setup() opens it). */
 static void rewrite_and_reopen(const char *sql)
@@ -527,6 +803,7 @@ static void rewrite_and_reopen(const char *sql)
 	sqlite3_close(db);
 	store_opts_default(&o);
 	o.tombstone_ttl = DAY;
+	o.rules = &rules;
 	if (store_open(db_path, 0, &o, &st, &e) != IRM_OK)
 		fail_msg("%s", e.msg);
 }
@@ -723,6 +1000,14 @@ static void test_layouts_1_and_2_brought_up_to_date(void **state)
 		/* an eviction left behind by a document purged since (the
 		 * clock stepped back): its id is never given again */
 		"INSERT INTO central_feed(key, seq, doc, op, at_utc) VALUES ('s:SEA', 1, 999, 'evict', 0);"
+		/* touched rows without generations, and a trigger that kept the first */
+		"DROP TRIGGER central_customers_u; DROP TABLE central_touched;"
+		"CREATE TABLE central_touched(kind TEXT NOT NULL, id TEXT NOT NULL,"
+		" PRIMARY KEY(kind, id)) WITHOUT ROWID;"
+		"INSERT INTO central_touched VALUES ('customer', 'C2');"
+		"CREATE TRIGGER central_customers_u AFTER UPDATE ON customers BEGIN"
+		" INSERT OR IGNORE INTO central_touched(kind, id) SELECT 'customer', NEW.id"
+		" WHERE NEW.id IS NOT NULL; END;"
 		"COMMIT;", CUSTOMER("C1", "Dale Bo Brewer"));
 	const char *newcomer[] = { CUSTOMER("C3", "Ines Diaz") };
 	apply(newcomer, 1, NOW + 2 * DAY);
@@ -744,6 +1029,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deleted_trip_leaves_station, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_actions_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rounds_publish_and_evaluate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_sets_aside_what_changed_since, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_hot_row_not_starved, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_after_a_publish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_after_a_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_store_brought_up_to_date, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layouts_1_and_2_brought_up_to_date, setup, teardown),
 	};
