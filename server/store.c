@@ -401,6 +401,19 @@ static enum irm_status step_done(struct store *s, sqlite3_stmt *st, const char *
 	return rc == SQLITE_DONE ? IRM_OK : sql_error(s, e, doing);
 }
 
+/* The one number a statement with no parameters answers. */
+static enum irm_status one_int(struct store *s, int which, int64_t *v, const char *doing,
+			       struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, which, e);
+	if (!q)
+		return IRM_ECACHE;
+	int rc = sqlite3_step(q);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? IRM_OK : sql_error(s, e, doing);
+}
+
 static enum irm_status meta_get(struct store *s, const char *key, char *buf, size_t size,
 				bool *found, struct irm_err *e)
 {
@@ -1243,13 +1256,7 @@ int64_t store_round_top(const struct store_round *r)
 
 enum irm_status store_backlog(struct store *s, int64_t *n, struct irm_err *e)
 {
-	sqlite3_stmt *q = stmt(s, Q_BACKLOG, e);
-	if (!q)
-		return IRM_ECACHE;
-	int rc = sqlite3_step(q);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW ? IRM_OK : sql_error(s, e, "counting the rows to publish");
+	return one_int(s, Q_BACKLOG, n, "counting the rows to publish", e);
 }
 
 void store_round_free(struct store_round **pr)
@@ -1303,17 +1310,8 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 		st = sql_error(s, e, "reading the touched rows");
 		goto out;
 	}
-	if (!(q = stmt(s, Q_TOUCHED_TOP, e))) {
-		st = IRM_ECACHE;
+	if ((st = one_int(s, Q_TOUCHED_TOP, &r->top, "reading the touched rows", e)) != IRM_OK)
 		goto out;
-	}
-	rc = sqlite3_step(q);
-	r->top = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW) {
-		st = sql_error(s, e, "reading the touched rows");
-		goto out;
-	}
 	/* What the round before set aside is read even past ROUND_MAX: a row
 	 * every batch touches is always at the back of the queue. */
 	for (size_t i = 0; i < r->before.n && st == IRM_OK; i++) {
@@ -1401,16 +1399,9 @@ enum irm_status store_round_write(struct store *s, struct store_round *r, int64_
 	int rc;
 
 	/* What this transaction touches comes after `head`. */
-	if (st == IRM_OK && !(q = stmt(s, Q_TOUCHED_TOP, e)))
-		st = IRM_ECACHE;
 	int64_t head = 0, evaluations = 0;
-	if (st == IRM_OK) {
-		rc = sqlite3_step(q);
-		head = sqlite3_column_int64(q, 0);
-		sqlite3_reset(q);
-		if (rc != SQLITE_ROW)
-			st = sql_error(s, e, "reading the touched rows");
-	}
+	if (st == IRM_OK)
+		st = one_int(s, Q_TOUCHED_TOP, &head, "reading the touched rows", e);
 	if (st == IRM_OK)
 		st = meta_get_int(s, "evaluations", &evaluations, e);
 
@@ -1664,13 +1655,7 @@ void store_read_end(struct store *s, bool started)
 
 enum irm_status store_last_seq(struct store *s, int64_t *seq, struct irm_err *e)
 {
-	sqlite3_stmt *q = stmt(s, Q_LAST_SEQ, e);
-	if (!q)
-		return IRM_ECACHE;
-	int rc = sqlite3_step(q);
-	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW ? IRM_OK : sql_error(s, e, "reading the feed's end");
+	return one_int(s, Q_LAST_SEQ, seq, "reading the feed's end", e);
 }
 
 bool store_cursor_parse(const char *text, struct store_cursor *out)

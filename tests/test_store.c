@@ -57,6 +57,22 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* A transaction begun, the lines stored in it; the customers they touch
+ * in *touched. */
+static void put_lines(const char *const *lines, size_t n, struct engine_set *touched,
+		      struct arena *a)
+{
+	struct irm_err e = { 0 };
+	struct cache *c = store_cache(st);
+	assert_int_equal(cache_begin(c, &e), IRM_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct record r;
+		enum put_outcome o;
+		assert_int_equal(record_parse(lines[i], strlen(lines[i]), a, &r, &e), IRM_OK);
+		assert_int_equal(import_put(c, &r, &rules, &o, touched, &e), IRM_OK);
+	}
+}
+
 /* Lines applied in one transaction with the engine, then published. */
 static void apply(const char *const *lines, size_t n, int64_t now)
 {
@@ -66,13 +82,7 @@ static void apply(const char *const *lines, size_t n, int64_t now)
 	struct arena a = { 0 };
 	struct store_keys woken = { 0 };
 
-	assert_int_equal(cache_begin(c, &e), IRM_OK);
-	for (size_t i = 0; i < n; i++) {
-		struct record r;
-		enum put_outcome o;
-		assert_int_equal(record_parse(lines[i], strlen(lines[i]), &a, &r, &e), IRM_OK);
-		assert_int_equal(import_put(c, &r, &rules, &o, &touched, &e), IRM_OK);
-	}
+	put_lines(lines, n, &touched, &a);
 	assert_int_equal(engine_run_set(c, &rules, &touched, now, &e), IRM_OK);
 	assert_int_equal(store_note_evaluated(st, &e), IRM_OK);
 	assert_int_equal(store_publish(st, now, &woken, &e), IRM_OK);
@@ -91,13 +101,7 @@ static void ingest_later(const char *const *lines, size_t n)
 	struct engine_set touched = { 0 };
 	struct arena a = { 0 };
 
-	assert_int_equal(cache_begin(c, &e), IRM_OK);
-	for (size_t i = 0; i < n; i++) {
-		struct record r;
-		enum put_outcome o;
-		assert_int_equal(record_parse(lines[i], strlen(lines[i]), &a, &r, &e), IRM_OK);
-		assert_int_equal(import_put(c, &r, &rules, &o, &touched, &e), IRM_OK);
-	}
+	put_lines(lines, n, &touched, &a);
 	assert_int_equal(store_evaluate_later(st, &touched, &e), IRM_OK);
 	assert_int_equal(cache_commit(c, &e), IRM_OK);
 	engine_set_free(&touched);
