@@ -785,11 +785,12 @@ static void api_events(struct request *r, struct reply *out)
 	} else if (s != IRM_OK) {
 		reply_error(out, s == IRM_ENOTFOUND ? 404 : 400, "bad_record", "%s", e.msg);
 	} else {
-		reply_obj(out, later ? 202 : 200, json_pack("{s:I, s:I, s:I, s:I, s:I}", "accepted", (json_int_t)n,
-					      "added", (json_int_t)counts[PUT_ADDED],
-					      "updated", (json_int_t)counts[PUT_UPDATED],
-					      "unchanged", (json_int_t)counts[PUT_UNCHANGED],
-					      "stale", (json_int_t)counts[PUT_STALE]));
+		reply_obj(out, later ? 202 : 200,
+			  json_pack("{s:I, s:I, s:I, s:I, s:I}", "accepted", (json_int_t)n,
+				    "added", (json_int_t)counts[PUT_ADDED],
+				    "updated", (json_int_t)counts[PUT_UPDATED],
+				    "unchanged", (json_int_t)counts[PUT_UNCHANGED],
+				    "stale", (json_int_t)counts[PUT_STALE]));
 	}
 done:
 	engine_set_free(&touched);

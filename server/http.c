@@ -532,8 +532,9 @@ void server_publish_soon(struct server *s)
 
 /* Rounds until nothing is left: each reads a snapshot outside the write
  * lock (documents built, customers evaluated), then writes under it what
- * nothing touched since. A round that finds all it read still waiting
- * (the same snapshot twice) leaves the rest to the next wake. */
+ * nothing touched since. What a round sets aside the next one does; a
+ * third round with nothing touched since leaves what remains to the next
+ * wake (the ticker's, within a second). */
 static void publish_rounds(struct server *s, struct store *st)
 {
 	struct irm_err e = { 0 };
@@ -543,21 +544,19 @@ static void publish_rounds(struct server *s, struct store *st)
 	while (!atomic_load(&s->stopping)) {
 		struct store_round *r = NULL;
 		struct store_keys woken = { 0 };
-		int64_t end = 0, top;
+		int64_t end = 0;
 		enum irm_status x = store_round_read(st, clock_now(), prev, &r, &e);
 		store_round_free(&prev);
 		if (x != IRM_OK) {
 			fprintf(stderr, "irm-central: publishing: %s\n", e.msg);
 			return;
 		}
-		/* what a round set aside, the next does; then nothing new */
-		if (!store_round_size(r) || ((top = store_round_top(r)) == last_top && ++same > 1)) {
+		same = store_round_top(r) == last_top ? same + 1 : 0;
+		last_top = store_round_top(r);
+		if (!store_round_size(r) || same > 1) {
 			store_round_free(&r);
 			return;
 		}
-		if (top != last_top)
-			same = 0;
-		last_top = top;
 		x = cache_begin(store_cache(st), &e);
 		if (x == IRM_OK) {
 			if ((x = store_round_write(st, r, clock_now(), &woken, &e)) == IRM_OK &&

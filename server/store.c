@@ -4,7 +4,10 @@
  * tables through data/ (records, alerts, notes); the triggers below note
  * each changed row in central_touched; store_publish() then makes each
  * one's document and feed entries, still inside that transaction, so a
- * change and its place in the feed commit together or not at all. */
+ * change and its place in the feed commit together or not at all. Events
+ * sent with publish=later leave their rows (and their customers, to
+ * evaluate) for the publisher thread instead: store_round_read builds
+ * them from a snapshot, store_round_write writes them under the lock. */
 #include "store.h"
 
 #include <jansson.h>
@@ -1019,6 +1022,20 @@ static enum irm_status trip_followers(struct store *s, struct work *w, const cha
 	return st;
 }
 
+/* A row's document as the store holds it now (d->data NULL: gone). */
+static enum irm_status doc_build(struct store *s, enum kind k, const char *id, int64_t now,
+				 struct doc *d, struct irm_err *e)
+{
+	switch (k) {
+	case K_CUSTOMER: return doc_customer(s, id, now, d, e);
+	case K_TRIP: return doc_trip(s, id, now, d, e);
+	case K_ALERT: return doc_alert(s, id, now, d, e);
+	case K_NOTE: return doc_note(s, id, d, e);
+	case K_GREETING: return doc_greeting(s, id, now, d, e);
+	case K_COUNT: default: return err_set(e, IRM_ECACHE, "store: unknown kind");
+	}
+}
+
 /* One row: its document against the stored one; new entries where it
  * changed or entered a key, evictions where it left one. */
 static enum irm_status publish_row(struct store *s, struct work *w, enum kind k, const char *id,
@@ -1038,13 +1055,8 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 		d = *built;
 		memset(built, 0, sizeof *built);
 		st = IRM_OK;
-	} else switch (k) {
-	case K_CUSTOMER: st = doc_customer(s, id, now, &d, e); break;
-	case K_TRIP: st = doc_trip(s, id, now, &d, e); break;
-	case K_ALERT: st = doc_alert(s, id, now, &d, e); break;
-	case K_NOTE: st = doc_note(s, id, &d, e); break;
-	case K_GREETING: st = doc_greeting(s, id, now, &d, e); break;
-	case K_COUNT: default: st = err_set(e, IRM_ECACHE, "store: unknown kind"); break;
+	} else {
+		st = doc_build(s, k, id, now, &d, e);
 	}
 	if (st != IRM_OK)
 		goto out;
@@ -1276,14 +1288,42 @@ void store_round_free(struct store_round **pr)
 	*pr = NULL;
 }
 
+/* Rows of central_touched, as read. */
+struct touched_row {
+	int64_t gen;
+	char *kind, *id;
+};
+struct touched_rows {
+	struct touched_row *v;
+	size_t n, cap;
+};
+
+static void touched_add(struct touched_rows *l, int64_t gen, const char *kind, const char *id)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = (struct touched_row){ gen, xstrdup(kind), xstrdup(id) };
+}
+
+static void touched_free(struct touched_rows *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].kind);
+		free(l->v[i].id);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
 enum irm_status store_round_read(struct store *s, int64_t now, const struct store_round *prev,
 				 struct store_round **out, struct irm_err *e)
 {
 	struct store_round *r = xcalloc(1, sizeof *r);
 	for (size_t i = 0; prev && i < prev->aside.n; i++)
 		engine_set_add(&r->before, prev->aside.ids[i]);
-	struct { int64_t gen; char *kind, *id; } *rows = NULL;
-	size_t n = 0, cap = 0;
+	struct touched_rows rows = { 0 };
 	enum irm_status st = IRM_OK;
 	int rc;
 
@@ -1295,16 +1335,9 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 		goto out;
 	}
 	sqlite3_bind_int(q, 1, s->opts.round_max ? (int)s->opts.round_max : ROUND_MAX);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			rows = xrealloc(rows, cap * sizeof *rows);
-		}
-		rows[n].gen = sqlite3_column_int64(q, 0);
-		rows[n].kind = xstrdup((const char *)sqlite3_column_text(q, 1));
-		rows[n].id = xstrdup((const char *)sqlite3_column_text(q, 2));
-		n++;
-	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		touched_add(&rows, sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
+			    (const char *)sqlite3_column_text(q, 2));
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE) {
 		st = sql_error(s, e, "reading the touched rows");
@@ -1324,16 +1357,8 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 		snprintf(kind, sizeof kind, "%.*s", (int)(sep - key), key);
 		bind_str(q, 1, kind);
 		bind_str(q, 2, sep + 1);
-		if ((rc = sqlite3_step(q)) == SQLITE_ROW) {  /* read twice: built once */
-			if (n == cap) {
-				cap = cap ? cap * 2 : 256;
-				rows = xrealloc(rows, cap * sizeof *rows);
-			}
-			rows[n].gen = sqlite3_column_int64(q, 0);
-			rows[n].kind = xstrdup(kind);
-			rows[n].id = xstrdup(sep + 1);
-			n++;
-		}
+		if ((rc = sqlite3_step(q)) == SQLITE_ROW)  /* read twice: built once */
+			touched_add(&rows, sqlite3_column_int64(q, 0), kind, sep + 1);
 		sqlite3_reset(q);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 			st = sql_error(s, e, "reading the rows set aside");
@@ -1342,13 +1367,14 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 		goto out;
 	if ((st = meta_get_int(s, "evaluations", &r->evaluations, e)) != IRM_OK)
 		goto out;
-	for (size_t i = 0; i < n && st == IRM_OK; i++) {
+	for (size_t i = 0; i < rows.n && st == IRM_OK; i++) {
+		const struct touched_row *t = &rows.v[i];
 		enum kind k = K_COUNT;
-		const bool engine = strcmp(rows[i].kind, "engine") == 0;
-		if ((engine && !s->opts.rules) || (!engine && !kind_parse(rows[i].kind, &k)))
+		const bool engine = strcmp(t->kind, "engine") == 0;
+		if ((engine && !s->opts.rules) || (!engine && !kind_parse(t->kind, &k)))
 			continue;
 		char key[400];
-		round_key(key, sizeof key, rows[i].kind, rows[i].id);
+		round_key(key, sizeof key, t->kind, t->id);
 		const size_t before = r->keys.n;
 		engine_set_add(&r->keys, key);
 		if (r->keys.n == before)
@@ -1359,28 +1385,13 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 		}
 		struct built *b = &r->v[r->keys.n - 1];
 		memset(b, 0, sizeof *b);
-		b->gen = rows[i].gen;
-		if (engine) {
-			st = engine_decide(s->cache, s->opts.rules, rows[i].id, now, &b->v, e);
-			continue;
-		}
-		const char *id = rows[i].id;
-		switch (k) {
-		case K_CUSTOMER: st = doc_customer(s, id, now, &b->d, e); break;
-		case K_TRIP: st = doc_trip(s, id, now, &b->d, e); break;
-		case K_ALERT: st = doc_alert(s, id, now, &b->d, e); break;
-		case K_NOTE: st = doc_note(s, id, &b->d, e); break;
-		case K_GREETING: st = doc_greeting(s, id, now, &b->d, e); break;
-		case K_COUNT: default: break;
-		}
+		b->gen = t->gen;
+		st = engine ? engine_decide(s->cache, s->opts.rules, t->id, now, &b->v, e)
+			    : doc_build(s, k, t->id, now, &b->d, e);
 	}
 out:
 	store_read_end(s, txn);
-	for (size_t i = 0; i < n; i++) {
-		free(rows[i].kind);
-		free(rows[i].id);
-	}
-	free(rows);
+	touched_free(&rows);
 	if (st == IRM_OK)
 		*out = r;
 	else
@@ -1540,19 +1551,13 @@ static enum irm_status compact(struct store *s, struct irm_err *e)
 
 enum irm_status store_compact(struct store *s, struct irm_err *e)
 {
-	sqlite3_stmt *q = stmt(s, Q_STALE_ANY, e);
-	if (!q)
-		return IRM_ECACHE;
-	int rc = sqlite3_step(q);
-	bool any = rc == SQLITE_ROW && sqlite3_column_int(q, 0);
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW)
-		return sql_error(s, e, "reading the replaced entries");
-	if (!any)
-		return IRM_OK;
+	int64_t any;
+	enum irm_status st = one_int(s, Q_STALE_ANY, &any, "reading the replaced entries", e);
+	if (st != IRM_OK || !any)
+		return st;
 	/* Another writer (a long load) is not waited for: next time. */
 	sqlite3_busy_timeout(s->db, 50);
-	enum irm_status st = cache_begin(s->cache, e);
+	st = cache_begin(s->cache, e);
 	bool busy = st != IRM_OK && sqlite3_errcode(s->db) == SQLITE_BUSY;
 	sqlite3_busy_timeout(s->db, CACHE_BUSY_MS);
 	if (st != IRM_OK)

@@ -108,14 +108,6 @@ static void ingest_later(const char *const *lines, size_t n)
 	arena_free(&a);
 }
 
-/* A round's second part, in a transaction of its own. */
-static void round_write_keep(struct store_round *r, int64_t now);
-static void round_write(struct store_round **r, int64_t now)
-{
-	round_write_keep(*r, now);
-	store_round_free(r);
-}
-
 /* A round's second part, in a transaction of its own; the round kept. */
 static void round_write_keep(struct store_round *r, int64_t now)
 {
@@ -126,6 +118,13 @@ static void round_write_keep(struct store_round *r, int64_t now)
 		fail_msg("%s", e.msg);
 	assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
 	store_keys_free(&woken);
+}
+
+/* A round's second part, in a transaction of its own; the round freed. */
+static void round_write(struct store_round **r, int64_t now)
+{
+	round_write_keep(*r, now);
+	store_round_free(r);
 }
 
 /* Rounds, each after the one before, until one finds nothing to do. */
@@ -178,6 +177,22 @@ static json_t *find(json_t *changes, const char *kind, const char *id)
 		    strcmp(json_string_value(json_object_get(c, "id")), id) == 0)
 			found = c;  /* the last one wins */
 	return found;
+}
+
+/* A string member of a change's document, or NULL. */
+static const char *data_str(json_t *change, const char *member)
+{
+	return json_string_value(json_object_get(json_object_get(change, "data"), member));
+}
+
+/* How many changes of a page are for this id. */
+static size_t count_id(json_t *changes, const char *id)
+{
+	size_t i, n = 0;
+	json_t *c;
+	json_array_foreach(changes, i, c)
+		n += strcmp(json_string_value(json_object_get(c, "id")), id) == 0;
+	return n;
 }
 
 static const char *op_of(json_t *c)
@@ -254,8 +269,7 @@ static void test_versions_grow_and_nothing_twice(void **state)
 	assert_non_null(t);
 	assert_true(json_integer_value(json_object_get(t, "version")) > v1);
 	json_t *al = find(p, "alert", "A-C1-lifetime_miles-1000000");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(al, "data"), "state")),
-			    "pending");
+	assert_string_equal(data_str(al, "state"), "pending");
 	json_decref(p);
 }
 
@@ -283,8 +297,7 @@ static void test_replaced_entries_skipped_then_compacted(void **state)
 	json_t *c = find(p, "customer", "C1");
 	assert_int_equal(json_integer_value(json_object_get(c, "seq")),
 			 json_integer_value(json_object_get(c, "version")));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(c, "data"), "name")),
-			    "D. Brewer");
+	assert_string_equal(data_str(c, "name"), "D. Brewer");
 	json_decref(p);
 	/* Nor among several keys. */
 	const char *both[] = { "*", "c:C1" };
@@ -433,11 +446,7 @@ static void test_customers_scope(void **state)
 	(void)state;
 	apply(lines, 3, NOW);
 	json_t *p = page(both, 2, 0, false, &cur);
-	size_t i, trips = 0;
-	json_t *c;
-	json_array_foreach(p, i, c)
-		trips += strcmp(json_string_value(json_object_get(c, "id")), "T1") == 0;
-	assert_int_equal(trips, 1);
+	assert_int_equal(count_id(p, "T1"), 1);
 	json_decref(p);
 	json_decref(page(c1, 1, 0, false, &cur1));
 
@@ -602,8 +611,7 @@ static void test_rounds_publish_and_evaluate(void **state)
 		json_object_get(t, "data"), "segments"), 0), "status")), "flown");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(cu, "data"),
 							    "lifetime_miles")), 1000000);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(al, "data"), "state")),
-			    "pending");
+	assert_string_equal(data_str(al, "state"), "pending");
 	json_decref(p);
 	p = page(den, 1, 0, false, NULL);
 	assert_non_null(find(p, "trip", "T1"));
@@ -647,16 +655,14 @@ static void test_round_sets_aside_what_changed_since(void **state)
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
 				   " WHERE kind = 'engine' AND id = 'C1'"), 0);  /* decided here */
 	p = page(all, 1, cur, false, NULL);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(
-		find(p, "customer", "C1"), "data"), "name")), "Dale C. Brewer");
+	assert_string_equal(data_str(find(p, "customer", "C1"), "name"), "Dale C. Brewer");
 	assert_non_null(find(p, "customer", "C2"));
 	json_decref(p);
 	store_round_free(&r);
 	ingest_later(&names[3], 1);
 	rounds(NOW);
 	p = page(all, 1, cur, false, NULL);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(
-		find(p, "customer", "C1"), "data"), "name")), "Dale D. Brewer");
+	assert_string_equal(data_str(find(p, "customer", "C1"), "name"), "Dale D. Brewer");
 	json_decref(p);
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
 }
@@ -706,8 +712,7 @@ static void test_round_hot_row_not_starved(void **state)
 	assert_true(published >= 6);  /* in the first rounds, then every one */
 	rounds(NOW);
 	json_t *p = page(all, 1, 0, false, NULL);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(
-		find(p, "customer", "HOT"), "data"), "name")), "Hot 11");
+	assert_string_equal(data_str(find(p, "customer", "HOT"), "name"), "Hot 11");
 	json_decref(p);
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
 }
@@ -736,8 +741,7 @@ static void test_round_after_a_publish(void **state)
 	json_decref(p);
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alert_history"), alerts);
 	p = page(all, 1, 0, false, NULL);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(
-		find(p, "customer", "C1"), "data"), "name")), "Dale B. Brewer");
+	assert_string_equal(data_str(find(p, "customer", "C1"), "name"), "Dale B. Brewer");
 	json_decref(p);
 	rounds(NOW);  /* the customer set aside, decided afresh */
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alert_history"), alerts);
@@ -889,11 +893,7 @@ static void test_old_store_brought_up_to_date(void **state)
 	assert_true(next > last + 5);
 	json_decref(p);
 	p = page(all, 1, 0, false, NULL);
-	size_t i, n_c1 = 0;
-	json_t *c;
-	json_array_foreach(p, i, c)
-		n_c1 += strcmp(json_string_value(json_object_get(c, "id")), "C1") == 0;
-	assert_int_equal(n_c1, 1);
+	assert_int_equal(count_id(p, "C1"), 1);
 	json_decref(p);
 	free(was_all), free(was_den), free(was_two);
 	free(is_all), free(is_den), free(is_two);
