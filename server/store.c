@@ -54,16 +54,19 @@ void store_opts_default(struct store_opts *o)
 	"coalesce((SELECT c.first FROM central_touched c WHERE c.kind = " kind               \
 	" AND c.id = " idexpr "), (SELECT coalesce(max(seq), 0) + 1 FROM sqlite_sequence"    \
 	" WHERE name = 'central_touched'))"
+/* One row of VALUES, not INSERT … SELECT: a SELECT that reads the table it
+ * inserts into is copied to a temporary table first, which costs more than
+ * the rest of the touch together. NULL ids are kept out by WHEN. */
 #define TOUCH(kind, idexpr) \
-	"INSERT OR REPLACE INTO central_touched(kind, id, first) SELECT '" kind "', " idexpr \
-	", " FIRST("'" kind "'", idexpr) " WHERE " idexpr " IS NOT NULL;"
+	"INSERT OR REPLACE INTO central_touched(kind, id, first) VALUES ('" kind "', " idexpr \
+	", " FIRST("'" kind "'", idexpr) ");"
+#define TOUCH_TRIGGER(name, when, table, kind, idexpr)                                      \
+	"CREATE TRIGGER IF NOT EXISTS " name " AFTER " when " ON " table                       \
+	" WHEN " idexpr " IS NOT NULL BEGIN " TOUCH(kind, idexpr) " END;"
 #define TOUCH_TRIGGERS(table, kind, idcol)                                                  \
-	"CREATE TRIGGER IF NOT EXISTS central_" table "_i AFTER INSERT ON " table " BEGIN "  \
-	TOUCH(kind, "NEW." idcol) " END;"                                                   \
-	"CREATE TRIGGER IF NOT EXISTS central_" table "_u AFTER UPDATE ON " table " BEGIN "  \
-	TOUCH(kind, "NEW." idcol) " END;"                                                   \
-	"CREATE TRIGGER IF NOT EXISTS central_" table "_d AFTER DELETE ON " table " BEGIN "  \
-	TOUCH(kind, "OLD." idcol) " END;"
+	TOUCH_TRIGGER("central_" table "_i", "INSERT", table, kind, "NEW." idcol)          \
+	TOUCH_TRIGGER("central_" table "_u", "UPDATE", table, kind, "NEW." idcol)          \
+	TOUCH_TRIGGER("central_" table "_d", "DELETE", table, kind, "OLD." idcol)
 
 /* A row's document, with a row id of its own: documents are a kilobyte or
  * so, too large for a table keyed by (kind, id) itself, whose inner pages
@@ -101,12 +104,10 @@ void store_opts_default(struct store_opts *o)
 	TOUCH_TRIGGERS("alerts", "alert", "id")                                          \
 	TOUCH_TRIGGERS("notes", "note", "id")                                            \
 	/* a leg's status changes its trip's document */                                \
-	"CREATE TRIGGER IF NOT EXISTS central_segments_u AFTER UPDATE ON segments BEGIN "\
-	"INSERT OR REPLACE INTO central_touched(kind, id, first)"                        \
-	" SELECT 'trip', t.id, " FIRST("'trip'", "t.id") " FROM trips t"                 \
-	" WHERE t.rid = NEW.trip; END;"                                                  \
-	"CREATE TRIGGER IF NOT EXISTS central_greetings_i AFTER INSERT ON central_greetings"\
-	" BEGIN " TOUCH("greeting", "'G-' || NEW.rid") " END;"
+	TOUCH_TRIGGER("central_segments_u", "UPDATE", "segments", "trip",                \
+		      "(SELECT t.id FROM trips t WHERE t.rid = NEW.trip)")                \
+	TOUCH_TRIGGER("central_greetings_i", "INSERT", "central_greetings", "greeting",   \
+		      "'G-' || NEW.rid")
 
 static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS central_meta("
@@ -184,28 +185,39 @@ static const char MIGRATE_3[] =
 	"ALTER TABLE central_docs_3 RENAME TO central_docs;"
 	DOCS_FEED_INDEXES;
 
+#define DROP_TRIGGERS                                                                     \
+	"DROP TRIGGER IF EXISTS central_customers_i; DROP TRIGGER IF EXISTS central_customers_u;"\
+	"DROP TRIGGER IF EXISTS central_customers_d; DROP TRIGGER IF EXISTS central_trips_i;"    \
+	"DROP TRIGGER IF EXISTS central_trips_u; DROP TRIGGER IF EXISTS central_trips_d;"        \
+	"DROP TRIGGER IF EXISTS central_alerts_i; DROP TRIGGER IF EXISTS central_alerts_u;"      \
+	"DROP TRIGGER IF EXISTS central_alerts_d; DROP TRIGGER IF EXISTS central_notes_i;"       \
+	"DROP TRIGGER IF EXISTS central_notes_u; DROP TRIGGER IF EXISTS central_notes_d;"        \
+	"DROP TRIGGER IF EXISTS central_segments_u; DROP TRIGGER IF EXISTS central_greetings_i;"
+
 /* Touched rows noted without a generation, their triggers with them. */
 static const char MIGRATE_4[] =
-	"DROP TRIGGER IF EXISTS central_customers_i; DROP TRIGGER IF EXISTS central_customers_u;"
-	"DROP TRIGGER IF EXISTS central_customers_d; DROP TRIGGER IF EXISTS central_trips_i;"
-	"DROP TRIGGER IF EXISTS central_trips_u; DROP TRIGGER IF EXISTS central_trips_d;"
-	"DROP TRIGGER IF EXISTS central_alerts_i; DROP TRIGGER IF EXISTS central_alerts_u;"
-	"DROP TRIGGER IF EXISTS central_alerts_d; DROP TRIGGER IF EXISTS central_notes_i;"
-	"DROP TRIGGER IF EXISTS central_notes_u; DROP TRIGGER IF EXISTS central_notes_d;"
-	"DROP TRIGGER IF EXISTS central_segments_u; DROP TRIGGER IF EXISTS central_greetings_i;"
+	DROP_TRIGGERS
 	"CREATE TABLE central_touched_4(" TOUCHED_COLUMNS ");"
 	"INSERT INTO central_touched_4(kind, id, first) SELECT kind, id, 0 FROM central_touched;"
 	"DROP TABLE central_touched;"
 	"ALTER TABLE central_touched_4 RENAME TO central_touched;"
 	TRIGGERS;
 
-/* Whether central_touched is there without its generations. */
+/* Triggers that touched a row by INSERT … SELECT. */
+static const char MIGRATE_5[] = DROP_TRIGGERS TRIGGERS;
+
+/* How central_touched and its triggers are: 0, today's (or no store yet);
+ * 1, triggers that insert by SELECT; 2, no generations. -1: it could not
+ * be read. */
 static int touched_old(sqlite3 *db)
 {
 	sqlite3_stmt *q;
 	int v = -1;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) > 0 AND sum(name = 'gen') = 0"
-			       " FROM pragma_table_info('central_touched')", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT CASE WHEN count(*) > 0 AND sum(name = 'gen') = 0 THEN 2"
+			       " WHEN (SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+			       "  AND name = 'central_customers_u' AND sql NOT LIKE '%VALUES%') THEN 1"
+			       " ELSE 0 END FROM pragma_table_info('central_touched')",
+			       -1, &q, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(q) == SQLITE_ROW)
 		v = sqlite3_column_int(q, 0);
@@ -250,7 +262,7 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 	bool ok = v >= 0 && t >= 0 && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
 		  (v = layout(db)) >= 0 && (t = touched_old(db)) >= 0;
 	if (ok && t)
-		ok = sqlite3_exec(db, MIGRATE_4, NULL, NULL, &msg) == SQLITE_OK;
+		ok = sqlite3_exec(db, t == 2 ? MIGRATE_4 : MIGRATE_5, NULL, NULL, &msg) == SQLITE_OK;
 	/* 0 -> 1 -> 3: MIGRATE_2 writes today's documents at once */
 	if (ok && v == 0)
 		ok = sqlite3_exec(db, MIGRATE_1, NULL, NULL, &msg) == SQLITE_OK;

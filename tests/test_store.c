@@ -954,9 +954,9 @@ static void brought_up_to_date(const char *old, const char *change)
 	char *schema = schema_text(db_path), *want = fresh_schema();
 	assert_string_equal(schema, want);
 	/* row ids go on after the highest named, never again from a lower one */
-	assert_int_equal(sql_value(db_path, "SELECT seq FROM sqlite_sequence WHERE name = 'central_docs'"),
-			 sql_value(db_path, "SELECT max((SELECT max(rid) FROM central_docs),"
-					    " (SELECT max(doc) FROM central_feed))"));
+	assert_true(sql_value(db_path, "SELECT seq FROM sqlite_sequence WHERE name = 'central_docs'") >=
+		    sql_value(db_path, "SELECT max((SELECT max(rid) FROM central_docs),"
+				       " (SELECT max(doc) FROM central_feed))"));
 
 	apply(&change, 1, NOW + 2 * DAY);
 	json_t *p = page(all, 1, last, false, NULL);
@@ -969,7 +969,8 @@ static void brought_up_to_date(const char *old, const char *change)
 }
 
 /* A store whose documents were keyed by (kind, id) alone, the feed naming
- * them so; and one whose documents' row ids SQLite might give again. */
+ * them so; one whose documents' row ids SQLite might give again; one whose
+ * triggers touched rows by INSERT … SELECT. */
 static void test_layouts_1_and_2_brought_up_to_date(void **state)
 {
 	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ann Lee"),
@@ -1013,6 +1014,16 @@ static void test_layouts_1_and_2_brought_up_to_date(void **state)
 		" INSERT OR IGNORE INTO central_touched(kind, id) SELECT 'customer', NEW.id"
 		" WHERE NEW.id IS NOT NULL; END;"
 		"COMMIT;", CUSTOMER("C1", "Dale Bo Brewer"));
+	/* today's tables, with triggers that touched a row by INSERT … SELECT
+	 * (a copy through a temporary table at every touch) */
+	brought_up_to_date(
+		"BEGIN;"
+		"DROP TRIGGER central_customers_u;"
+		"CREATE TRIGGER central_customers_u AFTER UPDATE ON customers BEGIN"
+		" INSERT OR REPLACE INTO central_touched(kind, id, first) SELECT 'customer', NEW.id,"
+		" coalesce((SELECT c.first FROM central_touched c WHERE c.kind = 'customer'"
+		" AND c.id = NEW.id), 1) WHERE NEW.id IS NOT NULL; END;"
+		"COMMIT;", CUSTOMER("C1", "Dale Bob Brewer"));
 	const char *newcomer[] = { CUSTOMER("C3", "Ines Diaz") };
 	apply(newcomer, 1, NOW + 2 * DAY);
 	assert_true(sql_value(db_path, "SELECT rid FROM central_docs WHERE id = 'C3'") > 999);
