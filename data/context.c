@@ -323,11 +323,10 @@ static int trip_cmp(const void *pa, const void *pb)
 	return strcmp(a->id, b->id);
 }
 
-/* The trips `q` selects by `id` (a customer's or a trip's), ordered by
- * their first departure; with `legs_only`, without their passengers,
- * seats and hotel stays. */
+/* The trips `q` selects by `id` (a customer's or a trip's), whole,
+ * ordered by their first departure. */
 static enum irm_status load_trips(struct cache *c, const struct trip_queries *q, const char *id,
-				  bool legs_only, struct customer_context *x, struct irm_err *e)
+				  struct customer_context *x, struct irm_err *e)
 {
 	struct arena *a = &x->arena;
 	struct rows trips = { .size = sizeof(struct trip) }, rids = { .size = sizeof(long long) };
@@ -370,17 +369,55 @@ static enum irm_status load_trips(struct cache *c, const struct trip_queries *q,
 			       fill_segment, a, (void **)&segs, &s_of, &ns, &seg_rids, e)) != IRM_OK)
 		return s;
 	ASSIGN(x->trips, segments, n_segments, segs, s_of, ns);
-	if (!legs_only) {
-		if ((s = load_children(c, q->passengers, id, trip_rids, x->n_trips, sizeof *ps,
-				       fill_passenger, a, (void **)&ps, &p_of, &np, NULL, e)) != IRM_OK ||
-		    (s = load_children(c, q->hotels, id, trip_rids, x->n_trips, sizeof *hs,
-				       fill_hotel, a, (void **)&hs, &h_of, &nh, NULL, e)) != IRM_OK ||
-		    (s = load_seats(c, q->seats, id, segs, seg_rids, ns, a, e)) != IRM_OK)
-			return s;
-		ASSIGN(x->trips, passengers, n_passengers, ps, p_of, np);
-		ASSIGN(x->trips, hotels, n_hotels, hs, h_of, nh);
-	}
+	if ((s = load_children(c, q->passengers, id, trip_rids, x->n_trips, sizeof *ps,
+			       fill_passenger, a, (void **)&ps, &p_of, &np, NULL, e)) != IRM_OK ||
+	    (s = load_children(c, q->hotels, id, trip_rids, x->n_trips, sizeof *hs,
+			       fill_hotel, a, (void **)&hs, &h_of, &nh, NULL, e)) != IRM_OK ||
+	    (s = load_seats(c, q->seats, id, segs, seg_rids, ns, a, e)) != IRM_OK)
+		return s;
+	ASSIGN(x->trips, passengers, n_passengers, ps, p_of, np);
+	ASSIGN(x->trips, hotels, n_hotels, hs, h_of, nh);
 	qsort(x->trips, x->n_trips, sizeof *x->trips, trip_cmp);
+	return IRM_OK;
+}
+
+/* A customer's legs alone, in one query: each trip a bare holder of its
+ * own legs (no id, passengers or stays), in no particular order; trips
+ * without legs left out. What the milestone engine reads. */
+static enum irm_status load_legs(struct cache *c, const char *id, struct customer_context *x,
+				 struct irm_err *e)
+{
+	struct arena *a = &x->arena;
+	struct rows segs = { .size = sizeof(struct segment) }, of = { .size = sizeof(long long) };
+	sqlite3_stmt *st = cache_stmt(c, OF_CUSTOMER.segments, e);
+	int rc;
+
+	if (!st)
+		return IRM_ECACHE;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*(long long *)rows_push(&of) = sqlite3_column_int64(st, 0);
+		fill_segment(rows_push(&segs), st, a);
+	}
+	sqlite3_reset(st);
+	const size_t n = segs.n;
+	struct segment *v = rows_keep(&segs, a);
+	long long *trip = rows_keep(&of, a);
+	if (rc != SQLITE_DONE)
+		return cache_sql_error(c, e, "loading legs");
+	/* rows come grouped by trip: one holder for each run */
+	for (size_t i = 0; i < n; i++)
+		x->n_trips += i == 0 || trip[i] != trip[i - 1];
+	x->trips = x->n_trips ? arena_alloc(a, x->n_trips * sizeof *x->trips) : NULL;
+	if (x->n_trips)
+		memset(x->trips, 0, x->n_trips * sizeof *x->trips);
+	for (size_t i = 0, t = 0; i < n; i++) {
+		if (i > 0 && trip[i] != trip[i - 1])
+			t++;
+		if (!x->trips[t].n_segments)
+			x->trips[t].segments = &v[i];
+		x->trips[t].n_segments++;
+	}
 	return IRM_OK;
 }
 
@@ -392,7 +429,8 @@ static enum irm_status load_context(struct cache *c, const char *key, bool legs_
 	memset(x, 0, sizeof *x);
 	bool txn = cache_read_begin(c);
 	if ((s = load_customer(c, key, x, e)) == IRM_OK)
-		s = load_trips(c, &OF_CUSTOMER, x->customer.id, legs_only, x, e);
+		s = legs_only ? load_legs(c, x->customer.id, x, e)
+			      : load_trips(c, &OF_CUSTOMER, x->customer.id, x, e);
 	if (s == IRM_OK && !legs_only) {
 		sqlite3_stmt *st = cache_stmt(c, SQL_OPEN_ALERTS, e);
 		if (!st) {
@@ -456,7 +494,7 @@ enum irm_status context_load_trip(struct cache *c, const char *trip_id,
 	}
 	/* the number as text: the columns' integer affinity compares it as one */
 	if (s == IRM_OK && rid[0])
-		s = load_trips(c, &OF_TRIP, rid, false, x, e);
+		s = load_trips(c, &OF_TRIP, rid, x, e);
 	cache_read_end(c, txn);
 	if (s == IRM_OK && x->n_trips == 0)
 		s = err_set(e, IRM_ENOTFOUND, "no trip '%s'", trip_id);

@@ -19,8 +19,9 @@ struct customer_context {
  * neither matches. */
 enum irm_status context_load(struct cache *c, const char *key, struct customer_context *out,
 			     struct irm_err *e);
-/* The same with each trip's legs alone (no passengers, seats or hotel
- * stays, open_alerts 0): what the milestone engine reads. */
+/* The customer and its legs alone: each trip only a holder of its legs
+ * (no id, passengers, seats or hotel stays), trips in no order, open_alerts
+ * 0. What the milestone engine reads. */
 enum irm_status context_load_legs(struct cache *c, const char *key,
 				  struct customer_context *out, struct irm_err *e);
 /* The profile alone (trips empty, open_alerts 0). */

@@ -105,6 +105,57 @@ static void test_spec_records(void **state)
 	cache_close(&c);
 }
 
+/* What the engine reads (context_load_legs): the same legs as the whole
+ * context, each trip's together and in their order. */
+static void test_legs_alone(void **state)
+{
+	const char *t2 =
+		"{\"kind\":\"trip\",\"data\":{\"id\":\"T2\",\"passengers\":[{\"customer_id\":\"C1\"}],"
+		"\"segments\":[{\"id\":\"S2\",\"carrier\":\"UA\",\"flight\":\"1\",\"origin\":\"SEA\","
+		"\"destination\":\"SFO\",\"departure\":\"2026-11-20T08:00:00-08:00\",\"cabin\":\"Y\","
+		"\"status\":\"booked\"},"
+		"{\"id\":\"S3\",\"carrier\":\"UA\",\"flight\":\"2\",\"origin\":\"SFO\",\"destination\":\"DEN\","
+		"\"departure\":\"2026-11-20T13:00:00-08:00\",\"cabin\":\"Y\",\"status\":\"flown\"}]}}\n";
+	char text[4096];
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	struct cache *c;
+	struct customer_context whole, legs;
+	(void)state;
+	snprintf(text, sizeof text, "%s%s%s", CUSTOMER_C1, TRIP_T1, t2);
+	if (import_text(text, &st, &e) != IRM_OK)
+		fail_msg("%s", e.msg);
+	assert_int_equal(cache_open(db_path, 0, &c, &e), IRM_OK);
+	assert_int_equal(context_load(c, "C1", &whole, &e), IRM_OK);
+	assert_int_equal(context_load_legs(c, "C1", &legs, &e), IRM_OK);
+	assert_int_equal(whole.n_trips, 2);
+	assert_int_equal(legs.n_trips, 2);
+	assert_int_equal(legs.customer.lifetime_miles, whole.customer.lifetime_miles);
+	size_t matched = 0;
+	for (size_t i = 0; i < legs.n_trips; i++) {
+		const struct trip *l = &legs.trips[i];
+		assert_null(l->id);
+		for (size_t j = 0; j < whole.n_trips; j++) {
+			const struct trip *w = &whole.trips[j];
+			if (!w->n_segments || strcmp(w->segments[0].id, l->segments[0].id) != 0)
+				continue;
+			assert_int_equal(l->n_segments, w->n_segments);
+			for (size_t k = 0; k < w->n_segments; k++) {
+				assert_string_equal(l->segments[k].id, w->segments[k].id);
+				assert_int_equal(l->segments[k].status, w->segments[k].status);
+				assert_int_equal(l->segments[k].departure.utc, w->segments[k].departure.utc);
+				assert_int_equal(l->segments[k].miles, w->segments[k].miles);
+			}
+			matched++;
+		}
+	}
+	assert_int_equal(matched, 2);
+	context_free(&whole);
+	context_free(&legs);
+	assert_int_equal(context_load_legs(c, "nobody", &legs, &e), IRM_ENOTFOUND);
+	cache_close(&c);
+}
+
 static void test_bad_line_changes_nothing(void **state)
 {
 	struct import_stats st;
@@ -474,6 +525,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_spec_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_legs_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_line_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_segment_status_credits_miles, setup, teardown),
