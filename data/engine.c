@@ -101,15 +101,24 @@ enum irm_status engine_decide(struct cache *c, const struct rules *r, const char
 			      int64_t now, struct engine_verdict *v, struct irm_err *e)
 {
 	struct customer_context x;
-	struct milestone_alert local[HELD_MAX], *held;
 	memset(v, 0, sizeof *v);
 	enum irm_status s = context_load_legs(c, customer_id, &x, e);
 	if (s == IRM_ENOTFOUND)
 		return IRM_OK;
 	if (s != IRM_OK)
 		return s;
-	v->customer_id = xstrdup(x.customer.id);
-	size_t n = evaluate(r, &x.customer, x.trips, x.n_trips, now, local, &held);
+	engine_decide_from(r, &x, now, v);
+	context_free(&x);
+	return IRM_OK;
+}
+
+void engine_decide_from(const struct rules *r, const struct customer_context *x, int64_t now,
+			struct engine_verdict *v)
+{
+	struct milestone_alert local[HELD_MAX], *held;
+	memset(v, 0, sizeof *v);
+	v->customer_id = xstrdup(x->customer.id);
+	size_t n = evaluate(r, &x->customer, x->trips, x->n_trips, now, local, &held);
 	if (n) {
 		v->held = xcalloc(n, sizeof *v->held);
 		v->legs = xcalloc(n, sizeof *v->legs);
@@ -131,8 +140,6 @@ enum irm_status engine_decide(struct cache *c, const struct rules *r, const char
 	}
 	if (held != local)
 		free(held);
-	context_free(&x);
-	return IRM_OK;
 }
 
 enum irm_status engine_write(struct cache *c, const struct engine_verdict *v, int64_t now,

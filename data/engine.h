@@ -42,6 +42,10 @@ struct engine_verdict {
  * with engine_write. */
 enum irm_status engine_decide(struct cache *c, const struct rules *r, const char *customer_id,
 			      int64_t now, struct engine_verdict *v, struct irm_err *e);
+/* The same from the customer's legs at hand (context_load_legs). */
+struct customer_context;
+void engine_decide_from(const struct rules *r, const struct customer_context *x, int64_t now,
+			struct engine_verdict *v);
 /* Bring the customer's stored alerts in line with a verdict. */
 enum irm_status engine_write(struct cache *c, const struct engine_verdict *v, int64_t now,
 			     struct irm_err *e);

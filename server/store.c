@@ -677,6 +677,36 @@ static void trip_members(struct jsonw *w, const void *t)
 	record_write_trip(w, t);
 }
 
+/* A customer's document and its keys but the stations'. */
+static void customer_doc(const struct customer *cu, struct doc *d)
+{
+	d->data = write_doc(customer_members, cu);
+	struct customer k = *cu;  /* the kiosk's view */
+	k.email = k.phone = NULL;
+	k.birth_date = DATE_NONE;
+	d->kiosk = write_doc(customer_members, &k);
+	if (strcmp(d->kiosk, d->data) == 0) {  /* nothing to hide: stored as NULL */
+		free(d->kiosk);
+		d->kiosk = NULL;
+	}
+	keys_add(&d->keys, "*");
+	key_of(&d->keys, 'c', cu->id);
+}
+
+/* The same from the customer's legs at hand (context_load_legs): the
+ * stations are those its legs leave from within the window. */
+static void doc_customer_of(const struct store *s, const struct customer_context *x, int64_t now,
+			    struct doc *d)
+{
+	customer_doc(&x->customer, d);
+	for (size_t i = 0; i < x->n_trips; i++)
+		for (size_t j = 0; j < x->trips[i].n_segments; j++) {
+			const struct segment *sg = &x->trips[i].segments[j];
+			if (in_window(s, sg->departure.utc, now))
+				key_of(&d->keys, 's', sg->origin);
+		}
+}
+
 static enum irm_status doc_customer(struct store *s, const char *id, int64_t now, struct doc *d,
 				    struct irm_err *e)
 {
@@ -689,18 +719,8 @@ static enum irm_status doc_customer(struct store *s, const char *id, int64_t now
 	}
 	if (st != IRM_OK)
 		return st;
-	d->data = write_doc(customer_members, &x.customer);
-	struct customer k = x.customer;  /* the kiosk's view */
-	k.email = k.phone = NULL;
-	k.birth_date = DATE_NONE;
-	d->kiosk = write_doc(customer_members, &k);
-	if (strcmp(d->kiosk, d->data) == 0) {  /* nothing to hide: stored as NULL */
-		free(d->kiosk);
-		d->kiosk = NULL;
-	}
+	customer_doc(&x.customer, d);
 	context_free(&x);
-	keys_add(&d->keys, "*");
-	key_of(&d->keys, 'c', id);
 
 	sqlite3_stmt *q = stmt(s, Q_CUSTOMER_STATIONS, e);
 	if (!q)
@@ -1329,9 +1349,41 @@ static void touched_free(struct touched_rows *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* What a round builds for one entry: a document of kind k, or (K_COUNT)
+ * the engine's verdict on customer id. */
+struct round_job {
+	enum kind k;
+	const char *id;
+	bool built;
+};
+
+/* The verdict on the customer of entry i, and the customer's document
+ * when the round has it, from one read of its legs. */
+static enum irm_status round_decide(struct store *s, struct store_round *r, struct round_job *jobs,
+				    size_t i, int64_t now, struct irm_err *e)
+{
+	struct customer_context x;
+	enum irm_status st = context_load_legs(s->cache, jobs[i].id, &x, e);
+	if (st == IRM_ENOTFOUND)
+		return IRM_OK;  /* no such customer: nothing to write */
+	if (st != IRM_OK)
+		return st;
+	engine_decide_from(s->opts.rules, &x, now, &r->v[i].v);
+	char key[400];
+	round_key(key, sizeof key, "customer", jobs[i].id);
+	size_t j = engine_set_find(&r->keys, key);
+	if (j != SIZE_MAX && !jobs[j].built && strcmp(x.customer.id, jobs[i].id) == 0) {
+		doc_customer_of(s, &x, now, &r->v[j].d);
+		jobs[j].built = true;
+	}
+	context_free(&x);
+	return IRM_OK;
+}
+
 enum irm_status store_round_read(struct store *s, int64_t now, const struct store_round *prev,
 				 struct store_round **out, struct irm_err *e)
 {
+	struct round_job *jobs = NULL;
 	struct store_round *r = xcalloc(1, sizeof *r);
 	for (size_t i = 0; prev && i < prev->aside.n; i++)
 		engine_set_add(&r->before, prev->aside.ids[i]);
@@ -1379,7 +1431,9 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 		goto out;
 	if ((st = meta_get_int(s, "evaluations", &r->evaluations, e)) != IRM_OK)
 		goto out;
-	for (size_t i = 0; i < rows.n && st == IRM_OK; i++) {
+	/* Each row once, by (kind, id); kinds unknown here are passed over. */
+	jobs = xcalloc(rows.n ? rows.n : 1, sizeof *jobs);
+	for (size_t i = 0; i < rows.n; i++) {
 		const struct touched_row *t = &rows.v[i];
 		enum kind k = K_COUNT;
 		const bool engine = strcmp(t->kind, "engine") == 0;
@@ -1398,10 +1452,18 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 		struct built *b = &r->v[r->keys.n - 1];
 		memset(b, 0, sizeof *b);
 		b->gen = t->gen;
-		st = engine ? engine_decide(s->cache, s->opts.rules, t->id, now, &b->v, e)
-			    : doc_build(s, k, t->id, now, &b->d, e);
+		jobs[r->keys.n - 1] = (struct round_job){ engine ? K_COUNT : k, t->id, false };
 	}
+	/* The customers to evaluate first: the legs read for a verdict give the
+	 * customer's own document too, when the round has it. */
+	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++)
+		if (jobs[i].k == K_COUNT)
+			st = round_decide(s, r, jobs, i, now, e);
+	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++)
+		if (jobs[i].k != K_COUNT && !jobs[i].built)
+			st = doc_build(s, jobs[i].k, jobs[i].id, now, &r->v[i].d, e);
 out:
+	free(jobs);
 	store_read_end(s, txn);
 	touched_free(&rows);
 	if (st == IRM_OK)

@@ -616,7 +616,26 @@ static void test_rounds_publish_and_evaluate(void **state)
 	p = page(den, 1, 0, false, NULL);
 	assert_non_null(find(p, "trip", "T1"));
 	assert_non_null(find(p, "alert", "A-C1-lifetime_miles-1000000"));
+	assert_non_null(find(p, "customer", "C1"));  /* its leg leaves DEN today */
 	json_decref(p);
+
+	/* The customer's document came from the legs its verdict read: built
+	 * again the other way, from its row, it is the same, under the same
+	 * keys, and nothing is published. */
+	struct irm_err e = { 0 };
+	struct store_keys woken = { 0 };
+	int64_t before, after;
+	assert_int_equal(store_last_seq(st, &before, &e), IRM_OK);
+	assert_int_equal(cache_begin(store_cache(st), &e), IRM_OK);
+	assert_int_equal(sqlite3_exec(cache_sqlite(store_cache(st)),
+				      "UPDATE customers SET name = name WHERE id = 'C1'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(store_publish(st, NOW, &woken, &e), IRM_OK);
+	assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
+	store_keys_free(&woken);
+	assert_int_equal(store_last_seq(st, &after, &e), IRM_OK);
+	assert_int_equal(after, before);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
 }
 
 /* A row touched again between a round's two parts: what the snapshot saw
