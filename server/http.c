@@ -492,9 +492,11 @@ static void *tick(void *cls)
 			server_note_seq(s, last);
 			server_wake(s, &all);
 		}
-		/* The write-ahead log, into the database twice a second; the
-		 * feed's replaced entries deleted every two seconds. */
-		if (++ticks % 10 == 0 && store_checkpoint(st, &e) != IRM_OK)
+		/* The write-ahead log, into the database twice a second, and
+		 * whenever writes made it long (here rather than on the thread
+		 * that committed); the feed's replaced entries deleted every
+		 * two seconds. */
+		if ((++ticks % 10 == 0 || store_log_long()) && store_checkpoint(st, &e) != IRM_OK)
 			fprintf(stderr, "irm-central: %s\n", e.msg);
 		if (ticks % 40 == 0 && store_compact(st, &e) != IRM_OK)
 			fprintf(stderr, "irm-central: %s\n", e.msg);

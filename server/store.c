@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,13 @@
 #include "record.h"
 
 /* A log of this many pages is begun again by the ticker
- * (store_checkpoint): about 32 MB. */
-enum { WAL_RESTART_FRAMES = 8192 };
+ * (store_checkpoint): about 32 MB. The ticker copies the log once it is
+ * WAL_TICKER_COPY pages long; a writer copies it itself only past
+ * WAL_WRITER_COPY (64 MB), when the ticker has fallen far behind. */
+enum { WAL_RESTART_FRAMES = 8192, WAL_TICKER_COPY = 4096, WAL_WRITER_COPY = 16384 };
+
+/* The log's length after the latest commit in this process, in pages. */
+static atomic_int log_pages;
 
 struct store {
 	struct cache *cache;
@@ -482,6 +488,21 @@ static enum irm_status meta_put_int(struct store *s, const char *key, int64_t v,
 	return meta_put(s, key, buf, e);
 }
 
+/* After each commit (the hook replaces SQLite's own copying). */
+static int on_commit(void *cls, sqlite3 *db, const char *name, int pages)
+{
+	(void)cls;
+	atomic_store(&log_pages, pages);
+	if (pages >= WAL_WRITER_COPY)
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return SQLITE_OK;
+}
+
+bool store_log_long(void)
+{
+	return atomic_load(&log_pages) >= WAL_TICKER_COPY;
+}
+
 enum irm_status store_open(const char *path, unsigned flags, const struct store_opts *o,
 			   struct store **out, struct irm_err *e)
 {
@@ -511,7 +532,7 @@ enum irm_status store_open(const char *path, unsigned flags, const struct store_
 	 * fallen far behind (writes faster than the disk takes them), so the
 	 * log stays bounded and the writer slows down instead. */
 	if (s->opts.manual_checkpoint)
-		sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint = 16384", NULL, NULL, NULL);
+		sqlite3_wal_hook(s->db, on_commit, NULL);
 	if ((st = migrate(s->db, path, e)) != IRM_OK) {
 		store_close(&s);
 		return st;
@@ -1714,6 +1735,8 @@ enum irm_status store_checkpoint(struct store *s, struct irm_err *e)
 		sqlite3_busy_timeout(s->db, 50);
 		rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
 		sqlite3_busy_timeout(s->db, CACHE_BUSY_MS);
+		if (rc == SQLITE_OK)  /* begun again by the next write */
+			atomic_store(&log_pages, 0);
 	}
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? IRM_OK : sql_error(s, e, "checkpointing");
 }

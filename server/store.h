@@ -136,8 +136,12 @@ bool store_read_begin(struct store *s);
 void store_read_end(struct store *s, bool started);
 
 /* Copy the write-ahead log into the database as far as readers allow
- * (the server's ticker does, often: requests never do). */
+ * (the server's ticker does, often: requests only when it falls far
+ * behind). */
 enum irm_status store_checkpoint(struct store *s, struct irm_err *e);
+/* Whether a commit of this process (with manual_checkpoint) left the log
+ * long enough for the ticker to copy it now. */
+bool store_log_long(void);
 
 /* The highest sequence number the feed ever gave (0 when none). */
 enum irm_status store_last_seq(struct store *s, int64_t *seq, struct irm_err *e);
