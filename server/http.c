@@ -496,7 +496,8 @@ static void *tick(void *cls)
 		 * whenever writes made it long (here rather than on the thread
 		 * that committed); the feed's replaced entries deleted every
 		 * two seconds. */
-		if ((++ticks % 10 == 0 || store_log_long()) && store_checkpoint(st, &e) != IRM_OK)
+		if (++ticks % 10 == 0 ? store_checkpoint(st, &e) != IRM_OK
+				      : store_log_long() && store_copy_log(st, &e) != IRM_OK)
 			fprintf(stderr, "irm-central: %s\n", e.msg);
 		if (ticks % 40 == 0 && store_compact(st, &e) != IRM_OK)
 			fprintf(stderr, "irm-central: %s\n", e.msg);

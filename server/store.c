@@ -29,8 +29,9 @@
  * WAL_WRITER_COPY (64 MB), when the ticker has fallen far behind. */
 enum { WAL_RESTART_FRAMES = 8192, WAL_TICKER_COPY = 4096, WAL_WRITER_COPY = 16384 };
 
-/* The log's length after the latest commit in this process, in pages. */
-static atomic_int log_pages;
+/* The log's length after the latest commit in this process, and how far
+ * the ticker last copied it, in pages. */
+static atomic_int log_pages, log_copied;
 
 struct store {
 	struct cache *cache;
@@ -500,7 +501,26 @@ static int on_commit(void *cls, sqlite3 *db, const char *name, int pages)
 
 bool store_log_long(void)
 {
-	return atomic_load(&log_pages) >= WAL_TICKER_COPY;
+	const int pages = atomic_load(&log_pages), copied = atomic_load(&log_copied);
+	/* a log shorter than the part copied: begun again since */
+	return pages - (pages < copied ? 0 : copied) >= WAL_TICKER_COPY;
+}
+
+/* The log copied as far as readers allow, never waiting; its length in
+ * pages in *log. */
+static int copy_log(struct store *s, int *log)
+{
+	int done = 0;
+	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, log, &done);
+	if (rc == SQLITE_OK)
+		atomic_store(&log_copied, done);
+	return rc;
+}
+
+enum irm_status store_copy_log(struct store *s, struct irm_err *e)
+{
+	int log = 0, rc = copy_log(s, &log);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? IRM_OK : sql_error(s, e, "checkpointing");
 }
 
 enum irm_status store_open(const char *path, unsigned flags, const struct store_opts *o,
@@ -1725,7 +1745,7 @@ enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *wok
 enum irm_status store_checkpoint(struct store *s, struct irm_err *e)
 {
 	int log = 0, done = 0;
-	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+	int rc = copy_log(s, &log);
 	/* Under a steady stream of writes the log is seldom found wholly copied
 	 * when a write begins, so it is seldom begun again. Once it is long,
 	 * copy the rest and restart it if that can be done between two
@@ -1735,8 +1755,10 @@ enum irm_status store_checkpoint(struct store *s, struct irm_err *e)
 		sqlite3_busy_timeout(s->db, 50);
 		rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
 		sqlite3_busy_timeout(s->db, CACHE_BUSY_MS);
-		if (rc == SQLITE_OK)  /* begun again by the next write */
+		if (rc == SQLITE_OK) {  /* begun again by the next write */
 			atomic_store(&log_pages, 0);
+			atomic_store(&log_copied, 0);
+		}
 	}
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? IRM_OK : sql_error(s, e, "checkpointing");
 }

@@ -139,9 +139,11 @@ void store_read_end(struct store *s, bool started);
  * (the server's ticker does, often: requests only when it falls far
  * behind). */
 enum irm_status store_checkpoint(struct store *s, struct irm_err *e);
-/* Whether a commit of this process (with manual_checkpoint) left the log
- * long enough for the ticker to copy it now. */
+/* Whether commits of this process (with manual_checkpoint) left enough
+ * of the log not yet copied for the ticker to copy it now; and that copy
+ * alone, never waiting for anyone. */
 bool store_log_long(void);
+enum irm_status store_copy_log(struct store *s, struct irm_err *e);
 
 /* The highest sequence number the feed ever gave (0 when none). */
 enum irm_status store_last_seq(struct store *s, int64_t *seq, struct irm_err *e);
