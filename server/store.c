@@ -628,6 +628,16 @@ static bool keys_has(const struct store_keys *k, const char *key)
 	return false;
 }
 
+static bool keys_same(const struct store_keys *a, const struct store_keys *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (!keys_has(b, a->v[i]))
+			return false;
+	return true;
+}
+
 static void keys_add(struct store_keys *k, const char *key)
 {
 	if (keys_has(k, key))
@@ -1042,6 +1052,27 @@ static bool same(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* Whether two trip documents differ at most in their legs' statuses
+ * ("status":"…", written so by record_write_segment): what the trip's
+ * followers show of it (its members, and its legs' times and places)
+ * is then the same. */
+static bool same_but_status(const char *a, const char *b)
+{
+	static const char key[] = "\"status\":\"";
+	const size_t n = sizeof key - 1;
+	while (*a && *a == *b) {
+		if (strncmp(a, key, n) == 0 && strncmp(b, key, n) == 0) {
+			a = strchr(a + n, '"');
+			b = strchr(b + n, '"');
+			if (!a || !b)
+				return false;
+		}
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
 /* A trip's members (before and after) may enter or leave a station with
  * it, and so may the alerts and greetings on its legs: they are published
  * after it. */
@@ -1159,7 +1190,11 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 		if (m.v[i].seq > 0)
 			keys_add(&old, m.v[i].key);
 
-	if (k == K_TRIP && (st = trip_followers(s, w, id, &old, &d, old_data, e)) != IRM_OK)
+	/* A leg's status alone (a leg flown) moves none of them. */
+	const bool status_only = d.data && old_data && same_but_status(old_data, d.data) &&
+				 keys_same(&old, &d.keys);
+	if (k == K_TRIP && !status_only &&
+	    (st = trip_followers(s, w, id, &old, &d, old_data, e)) != IRM_OK)
 		goto out;
 
 	const bool changed = !same(d.data, old_data) || !same(d.kiosk, old_kiosk);

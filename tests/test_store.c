@@ -510,6 +510,83 @@ static void test_unchanged_customer_not_republished(void **state)
 }
 
 /* A deleted trip takes the alerts on its legs out of the station's scope. */
+/* What rides on a trip's legs (a greeting here) moves with their times
+ * and places; a leg's status alone leaves it where it is. */
+static void test_followers_move_with_legs_not_statuses(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
+	const char *no_show[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+				  "\"status\":\"no_show\",\"at\":\"2026-11-22T09:00:00-07:00\"}}" };
+	const char *later[] = { "{\"kind\":\"trip\",\"data\":{\"id\":\"T1\",\"passengers\":["
+				PAX("C1") "],\"segments\":[{\"id\":\"S1\",\"carrier\":\"UA\","
+				"\"flight\":\"1234\",\"origin\":\"DEN\",\"destination\":\"SEA\","
+				"\"departure\":\"2026-12-20T08:15:00-07:00\",\"cabin\":\"J\","
+				"\"status\":\"no_show\"}]}}" };
+	const char *den[] = { "s:DEN" };
+	struct irm_err e = { 0 };
+	struct store_keys woken = { 0 };
+	bool added = false;
+	int64_t cur;
+	(void)state;
+	apply(lines, 2, NOW);
+	assert_int_equal(cache_begin(store_cache(st), &e), IRM_OK);
+	assert_int_equal(store_greet(st, "S1", "C1", "gate", NOW, &added, &e), IRM_OK);
+	assert_int_equal(store_publish(st, NOW, &woken, &e), IRM_OK);
+	assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
+	store_keys_free(&woken);
+	json_t *p = page(den, 1, 0, false, &cur);
+	assert_true(added);
+	assert_non_null(find(p, "greeting", "G-1"));
+	json_decref(p);
+
+	apply(no_show, 1, NOW);
+	p = page(den, 1, cur, false, &cur);
+	assert_string_equal(op_of(find(p, "trip", "T1")), "upsert");
+	assert_null(find(p, "greeting", "G-1"));
+	json_decref(p);
+
+	apply(later, 1, NOW);  /* a month on: out of the station's window */
+	p = page(den, 1, cur, false, NULL);
+	assert_string_equal(op_of(find(p, "trip", "T1")), "evict");
+	assert_string_equal(op_of(find(p, "greeting", "G-1")), "evict");
+	json_decref(p);
+}
+
+/* A leg moved within the day: the alert that names it shows the new time,
+ * though nothing changed the alert itself (its owner holds it). */
+static void test_alert_follows_its_leg(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
+	const char *moved[] = { "{\"kind\":\"trip\",\"data\":{\"id\":\"T1\",\"passengers\":["
+				PAX("C1") "],\"segments\":[{\"id\":\"S1\",\"carrier\":\"UA\","
+				"\"flight\":\"1234\",\"origin\":\"DEN\",\"destination\":\"SEA\","
+				"\"departure\":\"2026-11-22T11:15:00-07:00\",\"cabin\":\"J\","
+				"\"status\":\"booked\"}]}}" };
+	const char *c1[] = { "c:C1" };
+	struct irm_err e = { 0 };
+	struct store_keys woken = { 0 };
+	int64_t cur;
+	(void)state;
+	apply(lines, 2, NOW);
+	/* someone owns the alert: the engine leaves its row be */
+	assert_int_equal(cache_begin(store_cache(st), &e), IRM_OK);
+	assert_int_equal(alerts_act_tx(store_cache(st), "A-C1-lifetime_miles-1000000", ALERT_EV_ACK,
+				       "ana", ACTION_OTHER, NULL, NULL, NOW, NULL, &e), IRM_OK);
+	assert_int_equal(store_publish(st, NOW, &woken, &e), IRM_OK);
+	assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
+	store_keys_free(&woken);
+	json_decref(page(c1, 1, 0, false, &cur));
+	int64_t history = sql_value(db_path, "SELECT count(*) FROM alert_history");
+	apply(moved, 1, NOW);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alert_history"), history);
+	json_t *p = page(c1, 1, cur, false, NULL);
+	json_t *a = find(p, "alert", "A-C1-lifetime_miles-1000000");
+	assert_non_null(a);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
+		a, "data"), "segment"), "departure")), "2026-11-22T11:15:00-07:00");
+	json_decref(p);
+}
+
 static void test_deleted_trip_leaves_station(void **state)
 {
 	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
@@ -1060,6 +1137,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_customers_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_customers_scope_delete_then_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unchanged_customer_not_republished, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_followers_move_with_legs_not_statuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alert_follows_its_leg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deleted_trip_leaves_station, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_actions_log, setup, teardown),
