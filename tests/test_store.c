@@ -26,11 +26,13 @@ static struct store *st;
 	"{\"kind\":\"customer\",\"data\":{\"id\":\"" id "\",\"name\":\"" name "\"," \
 	"\"email\":\"" id "@example.com\",\"phone\":\"+13035550101\",\"birth_date\":\"1961-01-05\"," \
 	"\"lifetime_miles\":998976}}"
-/* A trip departing DEN today; PAX the passengers' JSON. */
-#define TRIP(id, seg, pax) \
+/* A trip of one leg from DEN; PAX the passengers' JSON. TRIP: departing
+ * today, booked. */
+#define TRIP_LEG(id, seg, pax, departure, status) \
 	"{\"kind\":\"trip\",\"data\":{\"id\":\"" id "\",\"passengers\":[" pax "],\"segments\":[{\"id\":\"" \
 	seg "\",\"carrier\":\"UA\",\"flight\":\"1234\",\"origin\":\"DEN\",\"destination\":\"SEA\"," \
-	"\"departure\":\"2026-11-22T08:15:00-07:00\",\"cabin\":\"J\",\"status\":\"booked\"}]}}"
+	"\"departure\":\"" departure "\",\"cabin\":\"J\",\"status\":\"" status "\"}]}}"
+#define TRIP(id, seg, pax) TRIP_LEG(id, seg, pax, "2026-11-22T08:15:00-07:00", "booked")
 #define PAX(id) "{\"customer_id\":\"" id "\"}"
 
 static int setup(void **state)
@@ -198,6 +200,19 @@ static size_t count_id(json_t *changes, const char *id)
 static const char *op_of(json_t *c)
 {
 	return c ? json_string_value(json_object_get(c, "op")) : "(none)";
+}
+
+/* An agent acknowledges the alert (it is someone's now), published. */
+static void acknowledge(const char *alert_id)
+{
+	struct irm_err e = { 0 };
+	struct store_keys woken = { 0 };
+	assert_int_equal(cache_begin(store_cache(st), &e), IRM_OK);
+	assert_int_equal(alerts_act_tx(store_cache(st), alert_id, ALERT_EV_ACK, "ana", ACTION_OTHER,
+				       NULL, NULL, NOW, NULL, &e), IRM_OK);
+	assert_int_equal(store_publish(st, NOW, &woken, &e), IRM_OK);
+	assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
+	store_keys_free(&woken);
 }
 
 static void test_publish_scopes(void **state)
@@ -509,7 +524,6 @@ static void test_unchanged_customer_not_republished(void **state)
 	json_decref(p);
 }
 
-/* A deleted trip takes the alerts on its legs out of the station's scope. */
 /* What rides on a trip's legs (a greeting here) moves with their times
  * and places; a leg's status alone leaves it where it is. */
 static void test_followers_move_with_legs_not_statuses(void **state)
@@ -517,11 +531,7 @@ static void test_followers_move_with_legs_not_statuses(void **state)
 	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
 	const char *no_show[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
 				  "\"status\":\"no_show\",\"at\":\"2026-11-22T09:00:00-07:00\"}}" };
-	const char *later[] = { "{\"kind\":\"trip\",\"data\":{\"id\":\"T1\",\"passengers\":["
-				PAX("C1") "],\"segments\":[{\"id\":\"S1\",\"carrier\":\"UA\","
-				"\"flight\":\"1234\",\"origin\":\"DEN\",\"destination\":\"SEA\","
-				"\"departure\":\"2026-12-20T08:15:00-07:00\",\"cabin\":\"J\","
-				"\"status\":\"no_show\"}]}}" };
+	const char *later[] = { TRIP_LEG("T1", "S1", PAX("C1"), "2026-12-20T08:15:00-07:00", "no_show") };
 	const char *den[] = { "s:DEN" };
 	struct irm_err e = { 0 };
 	struct store_keys woken = { 0 };
@@ -557,24 +567,12 @@ static void test_followers_move_with_legs_not_statuses(void **state)
 static void test_alert_follows_its_leg(void **state)
 {
 	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
-	const char *moved[] = { "{\"kind\":\"trip\",\"data\":{\"id\":\"T1\",\"passengers\":["
-				PAX("C1") "],\"segments\":[{\"id\":\"S1\",\"carrier\":\"UA\","
-				"\"flight\":\"1234\",\"origin\":\"DEN\",\"destination\":\"SEA\","
-				"\"departure\":\"2026-11-22T11:15:00-07:00\",\"cabin\":\"J\","
-				"\"status\":\"booked\"}]}}" };
+	const char *moved[] = { TRIP_LEG("T1", "S1", PAX("C1"), "2026-11-22T11:15:00-07:00", "booked") };
 	const char *c1[] = { "c:C1" };
-	struct irm_err e = { 0 };
-	struct store_keys woken = { 0 };
 	int64_t cur;
 	(void)state;
 	apply(lines, 2, NOW);
-	/* someone owns the alert: the engine leaves its row be */
-	assert_int_equal(cache_begin(store_cache(st), &e), IRM_OK);
-	assert_int_equal(alerts_act_tx(store_cache(st), "A-C1-lifetime_miles-1000000", ALERT_EV_ACK,
-				       "ana", ACTION_OTHER, NULL, NULL, NOW, NULL, &e), IRM_OK);
-	assert_int_equal(store_publish(st, NOW, &woken, &e), IRM_OK);
-	assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
-	store_keys_free(&woken);
+	acknowledge("A-C1-lifetime_miles-1000000");  /* the engine leaves its row be */
 	json_decref(page(c1, 1, 0, false, &cur));
 	int64_t history = sql_value(db_path, "SELECT count(*) FROM alert_history");
 	apply(moved, 1, NOW);
@@ -587,22 +585,15 @@ static void test_alert_follows_its_leg(void **state)
 	json_decref(p);
 }
 
+/* A deleted trip takes the alerts on its legs out of the station's scope. */
 static void test_deleted_trip_leaves_station(void **state)
 {
 	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
 	const char *den[] = { "s:DEN" };
-	struct irm_err e = { 0 };
 	int64_t cur;
 	(void)state;
 	apply(lines, 2, NOW);
-	/* someone owns the alert, so the engine leaves it be when the leg goes */
-	assert_int_equal(cache_begin(store_cache(st), &e), IRM_OK);
-	assert_int_equal(alerts_act_tx(store_cache(st), "A-C1-lifetime_miles-1000000", ALERT_EV_ACK,
-				       "ana", ACTION_OTHER, NULL, NULL, NOW, NULL, &e), IRM_OK);
-	struct store_keys woken = { 0 };
-	assert_int_equal(store_publish(st, NOW, &woken, &e), IRM_OK);
-	store_keys_free(&woken);
-	assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
+	acknowledge("A-C1-lifetime_miles-1000000");  /* the engine leaves it be when the leg goes */
 	json_decref(page(den, 1, 0, false, &cur));
 	const char *del[] = { "{\"kind\":\"delete\",\"data\":{\"kind\":\"trip\",\"id\":\"T1\"}}" };
 	apply(del, 1, NOW);
