@@ -402,9 +402,11 @@ static enum irm_status load_legs(struct cache *c, const char *id, struct custome
 	sqlite3_reset(st);
 	const size_t n = segs.n;
 	struct segment *v = rows_keep(&segs, a);
-	long long *trip = rows_keep(&of, a);
-	if (rc != SQLITE_DONE)
+	const long long *trip = of.v;  /* each leg's trip, freed below */
+	if (rc != SQLITE_DONE) {
+		free(of.v);
 		return cache_sql_error(c, e, "loading legs");
+	}
 	/* rows come grouped by trip: one holder for each run */
 	for (size_t i = 0; i < n; i++)
 		x->n_trips += i == 0 || trip[i] != trip[i - 1];
@@ -418,6 +420,7 @@ static enum irm_status load_legs(struct cache *c, const char *id, struct custome
 			x->trips[t].segments = &v[i];
 		x->trips[t].n_segments++;
 	}
+	free(of.v);
 	return IRM_OK;
 }
 

@@ -287,6 +287,15 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 	return st;
 }
 
+/* Touch, as kind, what `col` names for each leg (s) departing in either
+ * range (?1, ?2] or [?3, ?4), joined to it by `join`; idexpr makes the id
+ * of x.v. */
+#define SWEEP_TOUCH(kind, idexpr, col, join)                                             \
+	"INSERT OR REPLACE INTO central_touched(kind, id, first) SELECT '" kind "', " idexpr \
+	", " FIRST("'" kind "'", idexpr) " FROM ("                                       \
+	" SELECT " col " AS v FROM segments s " join " WHERE s.dep_utc > ?1 AND s.dep_utc <= ?2" \
+	" UNION SELECT " col " FROM segments s " join " WHERE s.dep_utc >= ?3 AND s.dep_utc < ?4) x"
+
 /* Every statement, by number: prepared once per connection. */
 enum {
 	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_LEFT_PUT,
@@ -294,7 +303,7 @@ enum {
 	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_STALE_PUT, Q_STALE_DEL, Q_STALE_CLEAR,
 	Q_STALE_ANY, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
 	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_KEY, Q_ACTION_GET,
-	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_TOMB_MAX, Q_TOMB_PURGE, Q_DOCS_PURGE, Q_GREET_SEGMENT,
+	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_SWEEP_ALERTS, Q_SWEEP_GREETINGS, Q_TOMB_MAX, Q_TOMB_PURGE, Q_DOCS_PURGE, Q_GREET_SEGMENT,
 	Q_GREET_PUT, Q_SEGMENT_ALERTS, Q_SEGMENT_GREETINGS, Q_TRIP_GREETINGS, Q_SEGMENT_ORIGIN, Q_PURGED_NOTE, Q_PURGED_MAX, Q_COUNT
 };
 
@@ -362,14 +371,12 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_ACTION_PUT] = "INSERT INTO central_actions(console_id, seq, kind, result, at_utc)"
 			 " VALUES (?1, ?2, ?3, ?4, ?5)",
 	/* Legs that entered the window (now + ahead moved past them) or left it
-	 * (now - past moved past them) since the last sweep. */
-	[Q_SWEEP_TRIPS] =
-		"INSERT OR REPLACE INTO central_touched(kind, id, first)"
-		" SELECT 'trip', x.id, " FIRST("'trip'", "x.id") " FROM ("
-		" SELECT t.id FROM segments s JOIN trips t ON t.rid = s.trip"
-		" WHERE s.dep_utc > ?1 AND s.dep_utc <= ?2"
-		" UNION SELECT t.id FROM segments s JOIN trips t ON t.rid = s.trip"
-		" WHERE s.dep_utc >= ?3 AND s.dep_utc < ?4) x",
+	 * (now - past moved past them) since the last sweep: their trips, and
+	 * the alerts and greetings on them, whose keys go by their own leg. */
+	[Q_SWEEP_TRIPS] = SWEEP_TOUCH("trip", "x.v", "t.id", "JOIN trips t ON t.rid = s.trip"),
+	[Q_SWEEP_ALERTS] = SWEEP_TOUCH("alert", "x.v", "a.id", "JOIN alerts a ON a.segment_id = s.id"),
+	[Q_SWEEP_GREETINGS] = SWEEP_TOUCH("greeting", "'G-' || x.v", "g.rid",
+					  "JOIN central_greetings g ON g.segment_id = s.id"),
 	[Q_TOMB_MAX] = "SELECT max(seq) FROM central_feed WHERE op != 'upsert' AND at_utc < ?1",
 	[Q_PURGED_NOTE] =
 		"INSERT INTO central_purged(key, seq) SELECT key, max(seq) FROM central_feed"
@@ -1190,9 +1197,11 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 		if (m.v[i].seq > 0)
 			keys_add(&old, m.v[i].key);
 
-	/* A leg's status alone (a leg flown) moves none of them. */
-	const bool status_only = d.data && old_data && same_but_status(old_data, d.data) &&
-				 keys_same(&old, &d.keys);
+	/* A leg's status alone (a leg flown) moves none of them; time moves
+	 * the alerts and greetings on a leg crossing a window's edge, and the
+	 * sweep touches those itself. */
+	const bool status_only = k == K_TRIP && d.data && old_data &&
+				 same_but_status(old_data, d.data) && keys_same(&old, &d.keys);
 	if (k == K_TRIP && !status_only &&
 	    (st = trip_followers(s, w, id, &old, &d, old_data, e)) != IRM_OK)
 		goto out;
@@ -1728,9 +1737,12 @@ enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *wok
 	int64_t last = meta_int(s, "swept_utc", now, e);
 	sqlite3_stmt *q;
 	if (last < now) {
-		if (!(q = stmt(s, Q_SWEEP_TRIPS, e))) {
-			st = IRM_ECACHE;
-		} else {
+		const int sweeps[] = { Q_SWEEP_TRIPS, Q_SWEEP_ALERTS, Q_SWEEP_GREETINGS };
+		for (size_t i = 0; i < 3 && st == IRM_OK; i++) {
+			if (!(q = stmt(s, sweeps[i], e))) {
+				st = IRM_ECACHE;
+				break;
+			}
 			sqlite3_bind_int64(q, 1, last + s->opts.station_ahead);
 			sqlite3_bind_int64(q, 2, now + s->opts.station_ahead);
 			sqlite3_bind_int64(q, 3, last - s->opts.station_past);

@@ -562,6 +562,43 @@ static void test_followers_move_with_legs_not_statuses(void **state)
 	json_decref(p);
 }
 
+/* A trip's second leg from the same station enters its window: the trip
+ * stays as it was, under the same keys, and the greeting on that leg comes
+ * into the station's scope all the same. */
+static void test_greeting_enters_with_its_leg(void **state)
+{
+	const char *lines[] = {
+		CUSTOMER("C1", "Dale Brewer"),
+		"{\"kind\":\"trip\",\"data\":{\"id\":\"T1\",\"passengers\":[" PAX("C1") "],"
+		"\"segments\":[{\"id\":\"S1\",\"carrier\":\"UA\",\"flight\":\"1234\",\"origin\":\"DEN\","
+		"\"destination\":\"SEA\",\"departure\":\"2026-11-22T09:00:00-07:00\",\"cabin\":\"J\","
+		"\"status\":\"booked\"},{\"id\":\"S2\",\"carrier\":\"UA\",\"flight\":\"99\","
+		"\"origin\":\"DEN\",\"destination\":\"LAX\",\"departure\":\"2026-11-27T09:00:00-07:00\","
+		"\"cabin\":\"J\",\"status\":\"booked\"}]}}" };
+	const char *den[] = { "s:DEN" };
+	struct irm_err e = { 0 };
+	struct store_keys woken = { 0 };
+	bool added = false;
+	(void)state;
+	apply(lines, 2, NOW);
+	assert_int_equal(cache_begin(store_cache(st), &e), IRM_OK);
+	assert_int_equal(store_greet(st, "S2", "C1", "gate", NOW, &added, &e), IRM_OK);
+	assert_int_equal(store_publish(st, NOW, &woken, &e), IRM_OK);
+	assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
+	store_keys_free(&woken);
+	assert_int_equal(store_sweep(st, NOW, &woken, &e), IRM_OK);
+	store_keys_free(&woken);
+	json_t *p = page(den, 1, 0, false, NULL);
+	assert_non_null(find(p, "trip", "T1"));  /* by S1 */
+	assert_null(find(p, "greeting", "G-1"));  /* S2: five days on */
+	json_decref(p);
+	assert_int_equal(store_sweep(st, NOW + 3 * DAY, &woken, &e), IRM_OK);
+	store_keys_free(&woken);
+	p = page(den, 1, 0, false, NULL);
+	assert_string_equal(op_of(find(p, "greeting", "G-1")), "upsert");
+	json_decref(p);
+}
+
 /* A leg moved within the day: the alert that names it shows the new time,
  * though nothing changed the alert itself (its owner holds it). */
 static void test_alert_follows_its_leg(void **state)
@@ -1129,6 +1166,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_customers_scope_delete_then_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unchanged_customer_not_republished, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_followers_move_with_legs_not_statuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_greeting_enters_with_its_leg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alert_follows_its_leg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deleted_trip_leaves_station, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursors, setup, teardown),
