@@ -1130,6 +1130,7 @@ static bool fan_round(struct fan *f, const struct server *s, const char *segment
 	char *one[1] = { (char *)segment }, url[128];
 	size_t answered = 0, bad = 0, mismatched = 0;
 	bool post_done = false, ok = true;
+	char first_bad[200] = "";
 	CURL *p = easy_new(&ans, s->ingest);
 
 	events_body(&body, one, 1);
@@ -1172,7 +1173,10 @@ static bool fan_round(struct fan *f, const struct server *s, const char *segment
 			bool more;
 			if (!fine || count_changes(c->b.p, c->b.len) == 0 ||
 			    !page_tail(c->b.p, c->b.len, cur, sizeof cur, &more)) {
-				bad++;
+				if (!bad++)  /* the first, to say what came */
+					snprintf(first_bad, sizeof first_bad, "%s, HTTP %ld: %.120s",
+						 curl_easy_strerror(msg->data.result), code,
+						 c->b.p ? c->b.p : "");
 				continue;
 			}
 			if (!cursor[0])
@@ -1189,7 +1193,8 @@ static bool fan_round(struct fan *f, const struct server *s, const char *segment
 			curl_multi_poll(f->m, NULL, 0, 5, NULL);
 	}
 	if (ok && bad) {
-		snprintf(why, size, "%zu answers were not 200 with a change", bad);
+		snprintf(why, size, "%zu answers were not 200 with a change; the first: %s", bad,
+			 first_bad);
 		ok = false;
 	}
 	if (ok && mismatched)
@@ -1205,7 +1210,7 @@ static bool fan_round(struct fan *f, const struct server *s, const char *segment
 static void fan_out(const struct server *s, char *cursor, char *const *segments, size_t n_seg)
 {
 	struct fan f = { 0 };
-	char buf[96], what[96], why[256] = "";
+	char buf[96], what[96], why[400] = "";
 	long th0 = -1, rss0 = -1, th1 = -1, rss1 = -1;
 	struct rlimit rl;
 
