@@ -303,7 +303,8 @@ enum {
 	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_STALE_PUT, Q_STALE_DEL, Q_STALE_CLEAR,
 	Q_STALE_ANY, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
 	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_KEY, Q_ACTION_GET,
-	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_SWEEP_ALERTS, Q_SWEEP_GREETINGS, Q_TOMB_MAX, Q_TOMB_PURGE, Q_DOCS_PURGE, Q_GREET_SEGMENT,
+	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_SWEEP_ALERTS, Q_SWEEP_GREETINGS, Q_TOMB_MAX, Q_TOMB_PURGE,
+	Q_DOCS_PURGE, Q_GREET_SEGMENT,
 	Q_GREET_PUT, Q_SEGMENT_ALERTS, Q_SEGMENT_GREETINGS, Q_TRIP_GREETINGS, Q_SEGMENT_ORIGIN, Q_PURGED_NOTE, Q_PURGED_MAX, Q_COUNT
 };
 
@@ -374,7 +375,8 @@ static const char *const SQL[Q_COUNT] = {
 	 * (now - past moved past them) since the last sweep: their trips, and
 	 * the alerts and greetings on them, whose keys go by their own leg. */
 	[Q_SWEEP_TRIPS] = SWEEP_TOUCH("trip", "x.v", "t.id", "JOIN trips t ON t.rid = s.trip"),
-	[Q_SWEEP_ALERTS] = SWEEP_TOUCH("alert", "x.v", "a.id", "JOIN alerts a ON a.segment_id = s.id"),
+	[Q_SWEEP_ALERTS] = SWEEP_TOUCH("alert", "x.v", "a.id",
+				       "JOIN alerts a ON a.segment_id = s.id"),
 	[Q_SWEEP_GREETINGS] = SWEEP_TOUCH("greeting", "'G-' || x.v", "g.rid",
 					  "JOIN central_greetings g ON g.segment_id = s.id"),
 	[Q_TOMB_MAX] = "SELECT max(seq) FROM central_feed WHERE op != 'upsert' AND at_utc < ?1",
