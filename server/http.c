@@ -496,8 +496,12 @@ static void *tick(void *cls)
 		 * whenever writes made it long (here rather than on the thread
 		 * that committed); the feed's replaced entries deleted every
 		 * two seconds. */
-		if (++ticks % 10 == 0 ? store_checkpoint(st, &e) != IRM_OK
-				      : store_log_long() && store_copy_log(st, &e) != IRM_OK)
+		enum irm_status copied = IRM_OK;
+		if (++ticks % 10 == 0)
+			copied = store_checkpoint(st, &e);  /* and begins it again when long */
+		else if (store_log_long())
+			copied = store_copy_log(st, &e);
+		if (copied != IRM_OK)
 			fprintf(stderr, "irm-central: %s\n", e.msg);
 		if (ticks % 40 == 0 && store_compact(st, &e) != IRM_OK)
 			fprintf(stderr, "irm-central: %s\n", e.msg);

@@ -89,6 +89,12 @@ static const char *str_at(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* An integer member, or 0. */
+static json_int_t int_at(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
 /* Every change of a scope after `from` ("" for the start), page by page
  * (limit per page), checking each page; the array of changes (a new
  * reference), the cursor at the end in cursor_out (80 bytes), the number of
@@ -122,7 +128,7 @@ static json_t *fetch_all(const struct central *c, const char *token, const char 
 		size_t i;
 		json_t *ch;
 		json_array_foreach(changes, i, ch) {
-			long long seq = json_integer_value(json_object_get(ch, "seq"));
+			long long seq = int_at(ch, "seq");
 			if (seq <= last || seq > seq_next)
 				fail_msg("%s page %d: change seq %lld outside (%lld, %lld]", scope, page,
 					 seq, last, seq_next);
@@ -130,7 +136,7 @@ static json_t *fetch_all(const struct central *c, const char *token, const char 
 			assert_non_null(str_at(ch, "kind"));
 			assert_non_null(str_at(ch, "op"));
 			assert_non_null(str_at(ch, "id"));
-			assert_true(json_integer_value(json_object_get(ch, "version")) >= 1);
+			assert_true(int_at(ch, "version") >= 1);
 			assert_non_null(json_object_get(ch, "data"));
 		}
 		if (json_array_size(changes) > 0)
@@ -240,7 +246,7 @@ static void expect_result(json_t *results, size_t i, long long seq, const char *
 {
 	json_t *r = json_array_get(results, i);
 	char *text = json_dumps(results, JSON_COMPACT);
-	if (!r || json_integer_value(json_object_get(r, "seq")) != seq ||
+	if (!r || int_at(r, "seq") != seq ||
 	    strcmp(str_at(r, "status") ? str_at(r, "status") : "", status) != 0 ||
 	    (reason && strcmp(str_at(r, "reason") ? str_at(r, "reason") : "", reason) != 0))
 		fail_msg("results[%zu]: expected seq %lld %s %s: %.600s", i, seq, status,
@@ -530,7 +536,7 @@ static void test_changes_all_pages(void **state)
 		long long seq = cursor_seq(next);
 		assert_true(seq > prev);  /* the cursor advances */
 		json_t *last = json_array_get(changes, json_array_size(changes) - 1);
-		assert_int_equal(json_integer_value(json_object_get(last, "seq")), seq);
+		assert_int_equal(int_at(last, "seq"), seq);
 		prev = seq;
 		total += json_array_size(changes);
 		json_array_extend(all, changes);
@@ -865,8 +871,8 @@ static void test_longpoll_wakes(void **state)
 	double posted = mono_s();
 	expect_status(h, 200);
 	json_t *j = http_json(&h);
-	assert_int_equal(json_integer_value(json_object_get(j, "accepted")), 1);
-	assert_int_equal(json_integer_value(json_object_get(j, "updated")), 1);
+	assert_int_equal(int_at(j, "accepted"), 1);
+	assert_int_equal(int_at(j, "updated"), 1);
 	json_decref(j);
 	http_free(&h);
 	pthread_join(all.t, NULL);
@@ -1422,11 +1428,11 @@ static void test_events_good(void **state)
 	struct http h = http_post(c, "/v1/events", TOKEN_INGEST, two);
 	expect_status(h, 200);
 	json_t *j = http_json(&h);
-	assert_int_equal(json_integer_value(json_object_get(j, "accepted")), 2);
-	assert_int_equal(json_integer_value(json_object_get(j, "added")), 2);
-	assert_int_equal(json_integer_value(json_object_get(j, "updated")), 0);
-	assert_int_equal(json_integer_value(json_object_get(j, "unchanged")), 0);
-	assert_int_equal(json_integer_value(json_object_get(j, "stale")), 0);
+	assert_int_equal(int_at(j, "accepted"), 2);
+	assert_int_equal(int_at(j, "added"), 2);
+	assert_int_equal(int_at(j, "updated"), 0);
+	assert_int_equal(int_at(j, "unchanged"), 0);
+	assert_int_equal(int_at(j, "stale"), 0);
 	json_decref(j);
 	http_free(&h);
 	char mid[80];
@@ -1434,7 +1440,7 @@ static void test_events_good(void **state)
 	json_t *cx1 = find_change(since, "customer", "CX1");
 	assert_non_null(cx1);
 	assert_non_null(find_change(since, "customer", "CX2"));
-	long long v1 = json_integer_value(json_object_get(cx1, "version"));
+	long long v1 = int_at(cx1, "version");
 	assert_string_equal(str_at(json_object_get(cx1, "data"), "name"), "Quentin Zephyrwood");
 	json_decref(since);
 
@@ -1442,9 +1448,9 @@ static void test_events_good(void **state)
 	h = http_post(c, "/v1/events", TOKEN_INGEST, two);
 	expect_status(h, 200);
 	j = http_json(&h);
-	assert_int_equal(json_integer_value(json_object_get(j, "accepted")), 2);
-	assert_int_equal(json_integer_value(json_object_get(j, "unchanged")), 2);
-	assert_int_equal(json_integer_value(json_object_get(j, "added")), 0);
+	assert_int_equal(int_at(j, "accepted"), 2);
+	assert_int_equal(int_at(j, "unchanged"), 2);
+	assert_int_equal(int_at(j, "added"), 0);
 	json_decref(j);
 	http_free(&h);
 	since = feed_since(c, TOKEN_AGENT, "all", mid);
@@ -1456,7 +1462,7 @@ static void test_events_good(void **state)
 		      "{\"events\":[" CUSTOMER("CX1", "Quentin Zephyrwood-Hale") "]}");
 	expect_status(h, 200);
 	j = http_json(&h);
-	assert_int_equal(json_integer_value(json_object_get(j, "updated")), 1);
+	assert_int_equal(int_at(j, "updated"), 1);
 	json_decref(j);
 	http_free(&h);
 	since = feed_since(c, TOKEN_AGENT, "all", mid);
@@ -1464,7 +1470,7 @@ static void test_events_good(void **state)
 	assert_non_null(cx1);
 	assert_null(find_change(since, "customer", "CX2"));
 	assert_string_equal(str_at(json_object_get(cx1, "data"), "name"), "Quentin Zephyrwood-Hale");
-	long long v2 = json_integer_value(json_object_get(cx1, "version"));
+	long long v2 = int_at(cx1, "version");
 	assert_true(v2 > v1);
 	json_decref(since);
 	/* and a full fetch holds it once, at its new version */
@@ -1485,7 +1491,7 @@ static void test_events_good(void **state)
 	h = http_post(c, "/v1/events", TOKEN_INGEST, "{\"events\":[]}");
 	expect_status(h, 200);
 	j = http_json(&h);
-	assert_int_equal(json_integer_value(json_object_get(j, "accepted")), 0);
+	assert_int_equal(int_at(j, "accepted"), 0);
 	json_decref(j);
 	http_free(&h);
 }
@@ -1514,9 +1520,9 @@ static void test_events_publish_later(void **state)
 	struct http h = http_post(c, "/v1/events?publish=later", TOKEN_INGEST, body);
 	expect_status(h, 202);
 	json_t *j = http_json(&h);
-	assert_int_equal(json_integer_value(json_object_get(j, "accepted")), 3);
-	assert_int_equal(json_integer_value(json_object_get(j, "added")), 2);
-	assert_int_equal(json_integer_value(json_object_get(j, "updated")), 1);
+	assert_int_equal(int_at(j, "accepted"), 3);
+	assert_int_equal(int_at(j, "added"), 2);
+	assert_int_equal(int_at(j, "updated"), 1);
 	json_decref(j);
 	http_free(&h);
 
@@ -1552,7 +1558,7 @@ static void test_events_publish_later(void **state)
 		h = get(c, NULL, "/v1/health");
 		expect_status(h, 200);
 		j = http_json(&h);
-		backlog = json_integer_value(json_object_get(j, "backlog"));
+		backlog = int_at(j, "backlog");
 		json_decref(j);
 		http_free(&h);
 	}
