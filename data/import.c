@@ -40,10 +40,7 @@ enum irm_status import_put(struct cache *c, const struct record *r,
 			engine_set_add(touched, r->u.trip.passengers[i].customer_id);
 		return s;
 	case RECORD_SEGMENT_STATUS:
-		s = records_put_segment_status(c, &r->u.status, rules, o, e);
-		if (s == IRM_OK && *o == PUT_UPDATED)
-			s = records_segment_members(c, r->u.status.segment_id, touched, e);
-		return s;
+		return records_put_segment_status(c, &r->u.status, rules, o, touched, e);
 	case RECORD_DELETE:
 		/* A trip's members lose the projections on its legs. */
 		if (r->u.del.of == RECORD_TRIP &&

@@ -313,36 +313,66 @@ static enum irm_status step_done(struct cache *c, sqlite3_stmt *st, const char *
 	return s;
 }
 
-/* Add (or, for a correction, take back) one flown leg for every member on
- * the trip; year-to-date figures only when the leg departed this year. */
+/* The customers on a trip (by its row id). */
+static const char SQL_TRIP_CUSTOMERS[] =
+	"SELECT customer_id FROM passengers WHERE trip = ?1 AND customer_id IS NOT NULL";
+/* Add (or, for a correction, take back) one flown leg for a customer;
+ * year-to-date figures only when the leg departed this year. */
 static const char SQL_CREDIT_FLOWN[] =
 	"UPDATE customers SET lifetime_miles = max(0, lifetime_miles + ?2 * ?3),"
 	" lifetime_flights = max(0, lifetime_flights + ?2),"
 	" ytd_miles = max(0, ytd_miles + ?4 * ?2 * ?3),"
 	" ytd_segments = max(0, ytd_segments + ?4 * ?2)"
-	" WHERE id IN (SELECT customer_id FROM passengers WHERE trip = ?1 AND customer_id IS NOT NULL)";
+	" WHERE id = ?1";
 
 static enum irm_status step_done(struct cache *c, sqlite3_stmt *st, const char *doing,
 				 struct irm_err *e);
 
-/* A leg that became flown (sign 1) or stopped being flown (-1): credit or
- * take back its miles and one flight for every member on the trip;
- * year-to-date figures only when it departed this year. */
-static enum irm_status credit_flown(struct cache *c, long long trip, int sign, int miles,
-				    int64_t departure, struct irm_err *e)
+/* The customer ids a bound statement yields added to *set, each once. */
+static enum irm_status members(struct cache *c, sqlite3_stmt *st, struct engine_set *set,
+			       struct irm_err *e)
 {
-	int y_dep, y_now, m, d;
-	int64_t now = clock_now();
-	date_to_ymd((int32_t)(departure / 86400 - (departure % 86400 < 0)), &y_dep, &m, &d);
-	date_to_ymd((int32_t)(now / 86400 - (now % 86400 < 0)), &y_now, &m, &d);
-	sqlite3_stmt *st = cache_stmt(c, SQL_CREDIT_FLOWN, e);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		engine_set_add(set, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IRM_OK : cache_sql_error(c, e, "finding a trip's members");
+}
+
+/* The customers on trip `trip` (its row id) added to *who. */
+static enum irm_status trip_customers(struct cache *c, long long trip, struct engine_set *who,
+				      struct irm_err *e)
+{
+	sqlite3_stmt *st = cache_stmt(c, SQL_TRIP_CUSTOMERS, e);
 	if (!st)
 		return IRM_ECACHE;
 	sqlite3_bind_int64(st, 1, trip);
-	sqlite3_bind_int(st, 2, sign);
-	sqlite3_bind_int(st, 3, miles);
-	sqlite3_bind_int(st, 4, y_dep == y_now);
-	return step_done(c, st, "crediting a flown leg", e);
+	return members(c, st, who, e);
+}
+
+/* A leg that became flown (sign 1) or stopped being flown (-1): credit or
+ * take back its miles and one flight for each of the trip's members
+ * (`who`, from trip_customers); year-to-date figures only when it
+ * departed this year. */
+static enum irm_status credit_flown(struct cache *c, const struct engine_set *who, int sign,
+				    int miles, int64_t departure, struct irm_err *e)
+{
+	int y_dep, y_now, m, d;
+	int64_t now = clock_now();
+	enum irm_status s = IRM_OK;
+	date_to_ymd((int32_t)(departure / 86400 - (departure % 86400 < 0)), &y_dep, &m, &d);
+	date_to_ymd((int32_t)(now / 86400 - (now % 86400 < 0)), &y_now, &m, &d);
+	for (size_t i = 0; i < who->n && s == IRM_OK; i++) {
+		sqlite3_stmt *st = cache_stmt(c, SQL_CREDIT_FLOWN, e);
+		if (!st)
+			return IRM_ECACHE;
+		sqlite3_bind_text(st, 1, who->ids[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, sign);
+		sqlite3_bind_int(st, 3, miles);
+		sqlite3_bind_int(st, 4, y_dep == y_now);
+		s = step_done(c, st, "crediting a flown leg", e);
+	}
+	return s;
 }
 
 /* What a segment was before its trip was replaced. */
@@ -522,7 +552,9 @@ static enum irm_status put_trip_parts(struct cache *c, long long rid, const stru
 				      size_t n_old, struct irm_err *e)
 {
 	sqlite3_stmt *st;
-	enum irm_status s;
+	enum irm_status s = IRM_OK;
+	struct engine_set who = { 0 };  /* the members, read at the first credit */
+	bool read = false;
 
 	for (size_t i = 0; i < t->n_passengers; i++) {
 		const struct passenger *p = &t->passengers[i];
@@ -536,7 +568,7 @@ static enum irm_status put_trip_parts(struct cache *c, long long rid, const stru
 		if ((s = step_done(c, st, "writing a passenger", e)) != IRM_OK)
 			return s;
 	}
-	for (size_t i = 0; i < t->n_segments; i++) {
+	for (size_t i = 0; i < t->n_segments && s == IRM_OK; i++) {
 		const struct segment *sg = &t->segments[i];
 		enum seg_status status = sg->status;
 		int64_t status_at = 0;
@@ -548,13 +580,20 @@ static enum irm_status put_trip_parts(struct cache *c, long long rid, const stru
 				status_at = olds[k].status_at;
 			}
 			int sign = (status == SEG_FLOWN) - (olds[k].status == SEG_FLOWN);
-			if (sign && rules_carrier_counts(rules, sg->carrier) &&
-			    (s = credit_flown(c, rid, sign, sg->miles, sg->departure.utc, e)) != IRM_OK)
-				return s;
+			if (!sign || !rules_carrier_counts(rules, sg->carrier))
+				continue;
+			if (!read && (s = trip_customers(c, rid, &who, e)) != IRM_OK)
+				break;
+			read = true;
+			if ((s = credit_flown(c, &who, sign, sg->miles, sg->departure.utc, e)) != IRM_OK)
+				break;
 		}
-		if ((s = put_segment(c, rid, i, sg, status, status_at, e)) != IRM_OK)
-			return s;
+		if (s == IRM_OK)
+			s = put_segment(c, rid, i, sg, status, status_at, e);
 	}
+	engine_set_free(&who);
+	if (s != IRM_OK)
+		return s;
 	for (size_t i = 0; i < t->n_hotels; i++) {
 		const struct hotel_stay *h = &t->hotels[i];
 		if (!(st = cache_stmt(c, SQL_HOTEL_INSERT, e)))
@@ -579,7 +618,7 @@ static const char SQL_SEGMENT_STATUS_SET[] =
 	"UPDATE segments SET status = ?2, status_at = ?3 WHERE rid = ?1";
 enum irm_status records_put_segment_status(struct cache *c, const struct segment_status *ss,
 					   const struct rules *rules, enum put_outcome *out,
-					   struct irm_err *e)
+					   struct engine_set *members, struct irm_err *e)
 {
 	sqlite3_stmt *st = cache_stmt(c, SQL_SEGMENT_STATUS_GET, e);
 	enum irm_status s;
@@ -623,8 +662,16 @@ enum irm_status records_put_segment_status(struct cache *c, const struct segment
 	if ((s = step_done(c, st, "changing a segment's status", e)) != IRM_OK)
 		return s;
 
+	/* the trip's members, read once: credited, and told to the caller */
+	struct engine_set who = { 0 };
 	int sign = (ss->status == SEG_FLOWN) - (old == SEG_FLOWN);
-	return sign && counts ? credit_flown(c, trip, sign, miles, dep, e) : IRM_OK;
+	s = trip_customers(c, trip, &who, e);
+	if (s == IRM_OK && sign && counts)
+		s = credit_flown(c, &who, sign, miles, dep, e);
+	for (size_t i = 0; s == IRM_OK && members && i < who.n; i++)
+		engine_set_add(members, who.ids[i]);
+	engine_set_free(&who);
+	return s;
 }
 
 /* --- deletions ----------------------------------------------------------- */
@@ -709,33 +756,13 @@ enum irm_status records_delete(struct cache *c, const struct record_delete *d,
 static const char SQL_TRIP_MEMBERS[] =
 	"SELECT p.customer_id FROM passengers p JOIN trips t ON t.rid = p.trip"
 	" WHERE t.id = ?1 AND p.customer_id IS NOT NULL";
-static const char SQL_SEGMENT_MEMBERS[] =
-	"SELECT p.customer_id FROM passengers p JOIN segments s ON s.trip = p.trip"
-	" WHERE s.id = ?1 AND p.customer_id IS NOT NULL";
-
-static enum irm_status members(struct cache *c, const char *sql, const char *key,
-			       struct engine_set *set, struct irm_err *e)
-{
-	sqlite3_stmt *st = cache_stmt(c, sql, e);
-	int rc;
-
-	if (!st)
-		return IRM_ECACHE;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		engine_set_add(set, (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? IRM_OK : cache_sql_error(c, e, "finding a trip's members");
-}
 
 enum irm_status records_trip_members(struct cache *c, const char *trip_id,
 				     struct engine_set *set, struct irm_err *e)
 {
-	return members(c, SQL_TRIP_MEMBERS, trip_id, set, e);
-}
-
-enum irm_status records_segment_members(struct cache *c, const char *segment_id,
-					struct engine_set *set, struct irm_err *e)
-{
-	return members(c, SQL_SEGMENT_MEMBERS, segment_id, set, e);
+	sqlite3_stmt *st = cache_stmt(c, SQL_TRIP_MEMBERS, e);
+	if (!st)
+		return IRM_ECACHE;
+	sqlite3_bind_text(st, 1, trip_id, -1, SQLITE_STATIC);
+	return members(c, st, set, e);
 }

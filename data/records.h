@@ -22,10 +22,12 @@ enum irm_status records_put_trip(struct cache *c, const struct trip *t, const st
 				 enum put_outcome *out, struct irm_err *e);
 /* A status change of a known segment (unknown: IRM_EINPUT). A leg that
  * becomes flown adds its miles and one flight to each member on the trip;
- * a change older than the one applied (by `at`) is stale. */
+ * a change older than the one applied (by `at`) is stale. A change made
+ * (PUT_UPDATED) adds the trip's members to `members` (when not NULL):
+ * whose alerts it may move. */
 enum irm_status records_put_segment_status(struct cache *c, const struct segment_status *s,
 					   const struct rules *rules, enum put_outcome *out,
-					   struct irm_err *e);
+					   struct engine_set *members, struct irm_err *e);
 
 /* A deletion: a trip with its passengers, legs, seats and stays; a
  * customer with their alerts (and histories), notes and place in the name
@@ -33,11 +35,9 @@ enum irm_status records_put_segment_status(struct cache *c, const struct segment
  * is PUT_UNCHANGED; a deletion is PUT_UPDATED. */
 enum irm_status records_delete(struct cache *c, const struct record_delete *d,
 			       enum put_outcome *out, struct irm_err *e);
-/* The members on a trip (by trip id), or on the trip holding a segment (by
- * segment id), added to `set`: whose alerts a change may move. */
+/* The members on a trip (by trip id) added to `set`: whose alerts a
+ * change may move. */
 enum irm_status records_trip_members(struct cache *c, const char *trip_id,
 				     struct engine_set *set, struct irm_err *e);
-enum irm_status records_segment_members(struct cache *c, const char *segment_id,
-					struct engine_set *set, struct irm_err *e);
 
 #endif

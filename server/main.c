@@ -263,6 +263,8 @@ static int cmd_token(int argc, char **argv)
 
 static int cmd_serve(int argc, char **argv)
 {
+	/* the request log: each line in one write, not a write a character */
+	setvbuf(stderr, NULL, _IOLBF, 0);
 	enum { O_THREADS = 256, O_MAX_BODY, O_DRAIN, O_PAST, O_AHEAD, O_TOMB, O_PORT_FILE, O_FAULTS };
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },

@@ -556,7 +556,8 @@ enum irm_status store_open(const char *path, unsigned flags, const struct store_
 	 * is begun again. */
 	if (!(flags & CACHE_BULK))
 		sqlite3_exec(s->db, "PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -65536;"
-			     "PRAGMA journal_size_limit = 67108864", NULL, NULL, NULL);
+			     "PRAGMA journal_size_limit = 67108864; PRAGMA temp_store = MEMORY",
+			     NULL, NULL, NULL);
 	/* The ticker copies the log; a writer does only when the ticker has
 	 * fallen far behind (writes faster than the disk takes them), so the
 	 * log stays bounded and the writer slows down instead. */
@@ -1070,7 +1071,7 @@ static bool same_but_status(const char *a, const char *b)
 	static const char key[] = "\"status\":\"";
 	const size_t n = sizeof key - 1;
 	while (*a && *a == *b) {
-		if (strncmp(a, key, n) == 0 && strncmp(b, key, n) == 0) {
+		if (*a == '"' && strncmp(a, key, n) == 0 && strncmp(b, key, n) == 0) {
 			a = strchr(a + n, '"');
 			b = strchr(b + n, '"');
 			if (!a || !b)

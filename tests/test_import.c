@@ -318,6 +318,50 @@ static void test_trip_resent_credits_once(void **state)
 	free(t2);
 }
 
+/* Each member on a trip is credited once for a leg, however often the
+ * trip lists them; a resent booking credits the legs it marks flown,
+ * each once. */
+static void test_every_member_credited_once(void **state)
+{
+	struct import_stats st;
+	struct irm_err e = { 0 };
+	(void)state;
+
+	static const char both[] =
+		"{\"kind\":\"customer\",\"data\":{\"id\":\"C2\",\"name\":\"Two\",\"lifetime_miles\":10}}\n"
+		"{\"kind\":\"trip\",\"data\":{\"id\":\"T2\",\"passengers\":[{\"customer_id\":\"C1\"},"
+		"{\"customer_id\":\"C2\"},{\"name\":\"Guest\"},{\"customer_id\":\"C1\"}],"
+		"\"segments\":[{\"id\":\"S21\",\"carrier\":\"UA\",\"flight\":\"1\",\"origin\":\"DEN\","
+		"\"destination\":\"SEA\",\"departure\":\"2026-11-22T08:15:00-07:00\",\"cabin\":\"Y\","
+		"\"status\":\"booked\"},{\"id\":\"S22\",\"carrier\":\"UA\",\"flight\":\"2\","
+		"\"origin\":\"SEA\",\"destination\":\"DEN\",\"departure\":\"2026-11-22T18:15:00-08:00\","
+		"\"cabin\":\"Y\",\"status\":\"booked\"}]}}\n";
+	assert_int_equal(import_text(CUSTOMER_C1 TRIP_T1, &st, &e), IRM_OK);
+	assert_int_equal(import_text(both, &st, &e), IRM_OK);
+	assert_int_equal(import_text("{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S21\","
+				     "\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}\n", &st, &e),
+			 IRM_OK);
+	assert_int_equal(st.updated, 1);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1403);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 1034);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C2'"), 1);
+
+	/* Resent with both legs flown: S21 keeps its event's status (no second
+	 * credit), S22 is credited once to each member. */
+	char *again = strdup(strchr(both, '\n') + 1);
+	for (char *p = again; (p = strstr(p, "\"booked\"")) != NULL; p++)
+		memcpy(p, "\"flown\" ", 8);
+	if (import_text(again, &st, &e) != IRM_OK)
+		fail_msg("%s", e.msg);
+	assert_int_equal(st.updated, 1);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1001024);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1404);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 2058);
+	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C2'"), 2);
+	free(again);
+}
+
 static void test_engine_runs_in_the_import(void **state)
 {
 	struct import_stats st;
@@ -530,6 +574,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_segment_status_credits_miles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trip_resent_credits_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_member_credited_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_engine_runs_in_the_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late_status_still_crosses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_partner_legs_earn_nothing_when_only_own_count, setup, teardown),
