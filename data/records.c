@@ -554,7 +554,7 @@ static enum irm_status put_trip_parts(struct cache *c, long long rid, const stru
 	sqlite3_stmt *st;
 	enum irm_status s = IRM_OK;
 	struct engine_set who = { 0 };  /* the members, read at the first credit */
-	bool read = false;
+	bool have_who = false;
 
 	for (size_t i = 0; i < t->n_passengers; i++) {
 		const struct passenger *p = &t->passengers[i];
@@ -582,9 +582,9 @@ static enum irm_status put_trip_parts(struct cache *c, long long rid, const stru
 			int sign = (status == SEG_FLOWN) - (olds[k].status == SEG_FLOWN);
 			if (!sign || !rules_carrier_counts(rules, sg->carrier))
 				continue;
-			if (!read && (s = trip_customers(c, rid, &who, e)) != IRM_OK)
+			if (!have_who && (s = trip_customers(c, rid, &who, e)) != IRM_OK)
 				break;
-			read = true;
+			have_who = true;
 			if ((s = credit_flown(c, &who, sign, sg->miles, sg->departure.utc, e)) != IRM_OK)
 				break;
 		}
@@ -618,7 +618,7 @@ static const char SQL_SEGMENT_STATUS_SET[] =
 	"UPDATE segments SET status = ?2, status_at = ?3 WHERE rid = ?1";
 enum irm_status records_put_segment_status(struct cache *c, const struct segment_status *ss,
 					   const struct rules *rules, enum put_outcome *out,
-					   struct engine_set *members, struct irm_err *e)
+					   struct engine_set *touched, struct irm_err *e)
 {
 	sqlite3_stmt *st = cache_stmt(c, SQL_SEGMENT_STATUS_GET, e);
 	enum irm_status s;
@@ -668,8 +668,8 @@ enum irm_status records_put_segment_status(struct cache *c, const struct segment
 	s = trip_customers(c, trip, &who, e);
 	if (s == IRM_OK && sign && counts)
 		s = credit_flown(c, &who, sign, miles, dep, e);
-	for (size_t i = 0; s == IRM_OK && members && i < who.n; i++)
-		engine_set_add(members, who.ids[i]);
+	for (size_t i = 0; s == IRM_OK && touched && i < who.n; i++)
+		engine_set_add(touched, who.ids[i]);
 	engine_set_free(&who);
 	return s;
 }

@@ -23,11 +23,11 @@ enum irm_status records_put_trip(struct cache *c, const struct trip *t, const st
 /* A status change of a known segment (unknown: IRM_EINPUT). A leg that
  * becomes flown adds its miles and one flight to each member on the trip;
  * a change older than the one applied (by `at`) is stale. A change made
- * (PUT_UPDATED) adds the trip's members to `members` (when not NULL):
+ * (PUT_UPDATED) adds the trip's members to `touched` (when not NULL):
  * whose alerts it may move. */
 enum irm_status records_put_segment_status(struct cache *c, const struct segment_status *s,
 					   const struct rules *rules, enum put_outcome *out,
-					   struct engine_set *members, struct irm_err *e);
+					   struct engine_set *touched, struct irm_err *e);
 
 /* A deletion: a trip with its passengers, legs, seats and stays; a
  * customer with their alerts (and histories), notes and place in the name

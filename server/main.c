@@ -346,6 +346,11 @@ static int cmd_serve(int argc, char **argv)
 	/* SQLite's count of its own memory takes a lock every allocation,
 	 * shared by every thread; nothing here reads it. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* A statement that may have to undo itself inside a transaction keeps
+	 * what it changed in a journal of its own: in memory up to 16 MB here
+	 * (64 KB by default), rather than a temporary file for each of the
+	 * publisher's larger statements. Sorts keep their own limit. */
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 16 << 20);
 	return server_run(&o);
 }
 

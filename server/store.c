@@ -556,8 +556,7 @@ enum irm_status store_open(const char *path, unsigned flags, const struct store_
 	 * is begun again. */
 	if (!(flags & CACHE_BULK))
 		sqlite3_exec(s->db, "PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -65536;"
-			     "PRAGMA journal_size_limit = 67108864; PRAGMA temp_store = MEMORY",
-			     NULL, NULL, NULL);
+			     "PRAGMA journal_size_limit = 67108864", NULL, NULL, NULL);
 	/* The ticker copies the log; a writer does only when the ticker has
 	 * fallen far behind (writes faster than the disk takes them), so the
 	 * log stays bounded and the writer slows down instead. */

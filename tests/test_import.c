@@ -319,8 +319,8 @@ static void test_trip_resent_credits_once(void **state)
 }
 
 /* Each member on a trip is credited once for a leg, however often the
- * trip lists them; a resent booking credits the legs it marks flown,
- * each once. */
+ * trip lists them (and one not known as a customer is passed over); a
+ * resent booking credits the legs it marks flown, each once. */
 static void test_every_member_credited_once(void **state)
 {
 	struct import_stats st;
@@ -330,7 +330,8 @@ static void test_every_member_credited_once(void **state)
 	static const char both[] =
 		"{\"kind\":\"customer\",\"data\":{\"id\":\"C2\",\"name\":\"Two\",\"lifetime_miles\":10}}\n"
 		"{\"kind\":\"trip\",\"data\":{\"id\":\"T2\",\"passengers\":[{\"customer_id\":\"C1\"},"
-		"{\"customer_id\":\"C2\"},{\"name\":\"Guest\"},{\"customer_id\":\"C1\"}],"
+		"{\"customer_id\":\"C2\"},{\"name\":\"Guest\"},{\"customer_id\":\"C1\"},"
+		"{\"customer_id\":\"C9\"}],"
 		"\"segments\":[{\"id\":\"S21\",\"carrier\":\"UA\",\"flight\":\"1\",\"origin\":\"DEN\","
 		"\"destination\":\"SEA\",\"departure\":\"2026-11-22T08:15:00-07:00\",\"cabin\":\"Y\","
 		"\"status\":\"booked\"},{\"id\":\"S22\",\"carrier\":\"UA\",\"flight\":\"2\","
@@ -346,6 +347,7 @@ static void test_every_member_credited_once(void **state)
 	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1403);
 	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 1034);
 	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C2'"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM customers"), 2);
 
 	/* Resent with both legs flown: S21 keeps its event's status (no second
 	 * credit), S22 is credited once to each member. */
