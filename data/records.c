@@ -325,9 +325,6 @@ static const char SQL_CREDIT_FLOWN[] =
 	" ytd_segments = max(0, ytd_segments + ?4 * ?2)"
 	" WHERE id = ?1";
 
-static enum irm_status step_done(struct cache *c, sqlite3_stmt *st, const char *doing,
-				 struct irm_err *e);
-
 /* The customer ids a bound statement yields added to *set, each once. */
 static enum irm_status members(struct cache *c, sqlite3_stmt *st, struct engine_set *set,
 			       struct irm_err *e)

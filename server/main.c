@@ -263,8 +263,6 @@ static int cmd_token(int argc, char **argv)
 
 static int cmd_serve(int argc, char **argv)
 {
-	/* the request log: each line in one write, not a write a character */
-	setvbuf(stderr, NULL, _IOLBF, 0);
 	enum { O_THREADS = 256, O_MAX_BODY, O_DRAIN, O_PAST, O_AHEAD, O_TOMB, O_PORT_FILE, O_FAULTS };
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -351,6 +349,8 @@ static int cmd_serve(int argc, char **argv)
 	 * (64 KB by default), rather than a temporary file for each of the
 	 * publisher's larger statements. Sorts keep their own limit. */
 	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 16 << 20);
+	/* The request log: each line in one write, not a write a character. */
+	setvbuf(stderr, NULL, _IOLBF, 0);
 	return server_run(&o);
 }
 
