@@ -11,11 +11,13 @@
 #include "store.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alerts.h"
 #include "context.h"
@@ -39,6 +41,8 @@ struct store {
 	struct store_opts opts;
 	char epoch[40];
 	sqlite3_stmt **stmts;       /* by statement number, prepared on first use */
+	int busy_ms;                /* how long a write waits for the lock */
+	int64_t busy_since_us;      /* when the wait began */
 };
 
 void store_opts_default(struct store_opts *o)
@@ -498,10 +502,68 @@ static enum irm_status meta_put_int(struct store *s, const char *key, int64_t v,
 	return meta_put(s, key, buf, e);
 }
 
-/* After each commit (the hook replaces SQLite's own copying). */
+/* --- the write lock, passed between this process's writers ------------------ */
+
+/* SQLite's own wait for the write lock sleeps 1, 2, 5, 10 … 100 ms
+ * between tries: a writer sleeps on after the lock is free, and another
+ * thread of this process, back sooner, takes it again first. Behind
+ * back-to-back ingests the publisher waited more than a second so. Here a
+ * writer waits instead to be told that a writer of this process let go of
+ * the lock (each commit's hook, run once it is free), a millisecond at
+ * most, so that a rollback, or a writer in another process (irm-central
+ * load), costs no more than that. */
+static pthread_mutex_t lock_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t lock_freed = PTHREAD_COND_INITIALIZER;
+
+static int64_t mono_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static int on_busy(void *cls, int tries)
+{
+	struct store *s = cls;
+	int64_t now = mono_us();
+	if (tries == 0)
+		s->busy_since_us = now;
+	if (now - s->busy_since_us >= (int64_t)s->busy_ms * 1000)
+		return 0;  /* SQLITE_BUSY */
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&lock_mu);
+	pthread_cond_timedwait(&lock_freed, &lock_mu, &until);
+	pthread_mutex_unlock(&lock_mu);
+	return 1;
+}
+
+/* How long a write may wait for the lock from now on. */
+static void busy_wait_for(struct store *s, int ms)
+{
+	s->busy_ms = ms;
+	sqlite3_busy_handler(s->db, on_busy, s);
+}
+
+/* After each commit, the lock free: who waits for it is told; the log
+ * copied as SQLite's own hook would (every 1000 pages), or with
+ * manual_checkpoint by the ticker, and here only past WAL_WRITER_COPY. */
 static int on_commit(void *cls, sqlite3 *db, const char *name, int pages)
 {
-	(void)cls;
+	const struct store *s = cls;
+	pthread_mutex_lock(&lock_mu);
+	pthread_cond_broadcast(&lock_freed);
+	pthread_mutex_unlock(&lock_mu);
+	if (!s->opts.manual_checkpoint) {
+		if (pages >= 1000)
+			sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
 	atomic_store(&log_pages, pages);
 	if (pages >= WAL_WRITER_COPY)
 		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
@@ -560,8 +622,8 @@ enum irm_status store_open(const char *path, unsigned flags, const struct store_
 	/* The ticker copies the log; a writer does only when the ticker has
 	 * fallen far behind (writes faster than the disk takes them), so the
 	 * log stays bounded and the writer slows down instead. */
-	if (s->opts.manual_checkpoint)
-		sqlite3_wal_hook(s->db, on_commit, NULL);
+	sqlite3_wal_hook(s->db, on_commit, s);
+	busy_wait_for(s, CACHE_BUSY_MS);
 	if ((st = migrate(s->db, path, e)) != IRM_OK) {
 		store_close(&s);
 		return st;
@@ -1717,10 +1779,10 @@ enum irm_status store_compact(struct store *s, struct irm_err *e)
 	if (st != IRM_OK || !any)
 		return st;
 	/* Another writer (a long load) is not waited for: next time. */
-	sqlite3_busy_timeout(s->db, 50);
+	busy_wait_for(s, 50);
 	st = cache_begin(s->cache, e);
 	bool busy = st != IRM_OK && sqlite3_errcode(s->db) == SQLITE_BUSY;
-	sqlite3_busy_timeout(s->db, CACHE_BUSY_MS);
+	busy_wait_for(s, CACHE_BUSY_MS);
 	if (st != IRM_OK)
 		return busy ? IRM_OK : st;
 	if ((st = compact(s, e)) == IRM_OK)
@@ -1801,9 +1863,9 @@ enum irm_status store_checkpoint(struct store *s, struct irm_err *e)
 	 * writes; writers themselves copy it past 64 MB (store_open). */
 	if (rc == SQLITE_OK && log >= WAL_RESTART_FRAMES) {
 		/* briefly: a long reader (a backup) must not hold writers up */
-		sqlite3_busy_timeout(s->db, 50);
+		busy_wait_for(s, 50);
 		rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
-		sqlite3_busy_timeout(s->db, CACHE_BUSY_MS);
+		busy_wait_for(s, CACHE_BUSY_MS);
 		if (rc == SQLITE_OK) {  /* begun again by the next write */
 			atomic_store(&log_pages, 0);
 			atomic_store(&log_copied, 0);

@@ -6,7 +6,10 @@
 #include "testutil.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
 
 #include "clock.h"
 #include "alerts.h"
@@ -921,6 +924,85 @@ static void test_round_after_a_load(void **state)
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
 }
 
+/* A second writer of this process, on a store of its own: it begins a
+ * write, says so, and commits. */
+struct writer {
+	pthread_t t;
+	struct store *s;
+	enum irm_status begun;
+	atomic_bool in;
+};
+
+static void *writer_run(void *cls)
+{
+	struct writer *w = cls;
+	struct irm_err e = { 0 };
+	w->begun = cache_begin(store_cache(w->s), &e);
+	atomic_store(&w->in, true);
+	if (w->begun == IRM_OK)
+		cache_commit(store_cache(w->s), &e);
+	return NULL;
+}
+
+/* Writers of one process take turns at the lock: the second waits while
+ * the first holds it, and goes in once it commits or rolls back. A
+ * compaction finding the lock held gives up after a short while, and is
+ * done next time. */
+static void test_writers_take_turns(void **state)
+{
+	const char *a[] = { CUSTOMER("C1", "Dale Brewer") }, *b[] = { CUSTOMER("C1", "Dale A. Brewer") };
+	const char *stale = "SELECT count(*) FROM central_stale";
+	struct irm_err e = { 0 };
+	struct writer w = { 0 };
+	struct store *compactor;
+	(void)state;
+	apply(a, 1, NOW);
+	apply(b, 1, NOW);
+	assert_int_equal(sql_value(db_path, stale), 1);  /* C1's first entry under "*" */
+	assert_int_equal(store_open(db_path, 0, NULL, &w.s, &e), IRM_OK);
+	assert_int_equal(store_open(db_path, 0, NULL, &compactor, &e), IRM_OK);
+	for (int end = 0; end < 2; end++) {  /* by commit, then by rollback */
+		atomic_store(&w.in, false);
+		assert_int_equal(cache_begin(store_cache(st), &e), IRM_OK);
+		assert_int_equal(pthread_create(&w.t, NULL, writer_run, &w), 0);
+		assert_int_equal(store_compact(compactor, &e), IRM_OK);  /* not waited for */
+		assert_false(atomic_load(&w.in));
+		if (end == 0)
+			assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
+		else
+			cache_rollback(store_cache(st));
+		pthread_join(w.t, NULL);
+		assert_true(atomic_load(&w.in));
+		assert_int_equal(w.begun, IRM_OK);
+	}
+	assert_int_equal(sql_value(db_path, stale), 1);
+	assert_int_equal(store_compact(compactor, &e), IRM_OK);  /* the lock free: done */
+	assert_int_equal(sql_value(db_path, stale), 0);
+	store_close(&compactor);
+	store_close(&w.s);
+}
+
+/* A store without manual_checkpoint (irm-central load, demo) still copies
+ * its log into the database after a long commit, as SQLite's own hook
+ * would. */
+static void test_log_copied_without_the_ticker(void **state)
+{
+	struct irm_err e = { 0 };
+	struct stat before, after;
+	struct store *load;
+	(void)state;
+	assert_int_equal(store_open(db_path, 0, NULL, &load, &e), IRM_OK);
+	sqlite3 *db = cache_sqlite(store_cache(load));
+	assert_int_equal(stat(db_path, &before), 0);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE scratch(b BLOB);"
+				      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+				      " WHERE i < 2000) INSERT INTO scratch SELECT zeroblob(4000) FROM n",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(stat(db_path, &after), 0);
+	assert_true(after.st_size >= before.st_size + 2000 * 4000);
+	store_close(&load);
+}
+
 /* `sql` run on the closed store's file, then the store opened again
  * (as setup() opens it). */
 static void rewrite_and_reopen(const char *sql)
@@ -1176,6 +1258,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_hot_row_not_starved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_after_a_publish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_after_a_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writers_take_turns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_copied_without_the_ticker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_store_brought_up_to_date, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layouts_1_and_2_brought_up_to_date, setup, teardown),
 	};
