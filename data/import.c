@@ -152,9 +152,9 @@ static enum irm_status stream(struct cache *c, FILE *f, const char *name,
 		s = cache_mark_updated(c, clock_now(), e);
 	if (s == IRM_OK && rules)
 		s = engine_run_set(c, rules, &touched, clock_now(), e);
-	engine_set_free(&touched);
 	if (s == IRM_OK && before_commit)
-		s = before_commit(ctx, c, e);
+		s = before_commit(ctx, c, &touched, e);
+	engine_set_free(&touched);
 	if (s == IRM_OK)
 		s = cache_commit(c, e);
 	if (s != IRM_OK) {

@@ -31,8 +31,10 @@ enum irm_status import_stream(struct cache *c, FILE *f, const char *name,
 
 /* The same with a step of the caller's run last, inside the import's
  * transaction (irm-central publishes the load's rows to its feed there, so
- * the rows and their feed entries commit together). */
-typedef enum irm_status (*import_hook)(void *ctx, struct cache *c, struct irm_err *e);
+ * the rows and their feed entries commit together); `touched`, the
+ * customers the file touched. */
+typedef enum irm_status (*import_hook)(void *ctx, struct cache *c,
+				       const struct engine_set *touched, struct irm_err *e);
 enum irm_status import_file_then(struct cache *c, const char *path, const struct rules *rules,
 				 import_hook before_commit, void *ctx, struct import_stats *st,
 				 struct irm_err *e);

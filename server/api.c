@@ -763,6 +763,8 @@ static void api_events(struct request *r, struct reply *out)
 	}
 	if (s == IRM_OK && n)
 		s = cache_mark_updated(c, now, &e);
+	if (s == IRM_OK && !later)
+		s = store_touch_customers(st, &touched, &e);
 	if (s == IRM_OK && later) {
 		if ((s = store_evaluate_later(st, &touched, &e)) == IRM_OK)
 			s = cache_commit(c, &e);

@@ -112,11 +112,14 @@ static enum irm_status publish_all(struct store *st, struct irm_err *e)
 }
 
 /* Inside a load's transaction, which ran the engine on what it changed. */
-static enum irm_status publish_in(void *ctx, struct cache *c, struct irm_err *e)
+static enum irm_status publish_in(void *ctx, struct cache *c, const struct engine_set *touched,
+				  struct irm_err *e)
 {
 	struct store_keys none = { 0 };
 	(void)c;
-	enum irm_status s = store_note_evaluated(ctx, e);
+	enum irm_status s = store_touch_customers(ctx, touched, e);
+	if (s == IRM_OK)
+		s = store_note_evaluated(ctx, e);
 	if (s == IRM_OK)
 		s = store_publish(ctx, clock_now(), &none, e);
 	store_keys_free(&none);

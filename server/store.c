@@ -109,8 +109,21 @@ void store_opts_default(struct store_opts *o)
 	"gen INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL,"   \
 	" first INTEGER NOT NULL, UNIQUE(kind, id)"
 
+/* A customer's columns but its four counts of flown legs. The miles a leg
+ * flown credits are no touch of the customer's: the writer says who it
+ * credited (store_touch_customers, or store_evaluate_later, whose
+ * evaluation publishes the customer too), so that crediting is a write of
+ * one row, not a trigger's statement besides. A column added to customers
+ * belongs here. */
+#define CUSTOMER_PROFILE                                                                 \
+	"id, member, member_key, member_num, name, email, email_key, phone, phone_rev,"  \
+	" birth_date, member_since, home_airport, tier, recognition, version, digest"
+
 #define TRIGGERS                                                                         \
-	TOUCH_TRIGGERS("customers", "customer", "id")                                    \
+	TOUCH_TRIGGER("central_customers_i", "INSERT", "customers", "customer", "NEW.id")  \
+	TOUCH_TRIGGER("central_customers_u", "UPDATE OF " CUSTOMER_PROFILE, "customers",   \
+		      "customer", "NEW.id")                                              \
+	TOUCH_TRIGGER("central_customers_d", "DELETE", "customers", "customer", "OLD.id")  \
 	TOUCH_TRIGGERS("trips", "trip", "id")                                            \
 	TOUCH_TRIGGERS("alerts", "alert", "id")                                          \
 	TOUCH_TRIGGERS("notes", "note", "id")                                            \
@@ -214,19 +227,21 @@ static const char MIGRATE_4[] =
 	"ALTER TABLE central_touched_4 RENAME TO central_touched;"
 	TRIGGERS;
 
-/* Triggers that touched a row by INSERT … SELECT. */
+/* Triggers that touched a row by INSERT … SELECT, or a customer for
+ * every credit of miles. */
 static const char MIGRATE_5[] = DROP_TRIGGERS TRIGGERS;
 
 /* How central_touched and its triggers are: 0, today's (or no store yet);
- * 1, triggers that insert by SELECT; 2, no generations. -1: it could not
- * be read. */
+ * 1, triggers of before (by SELECT, or on every column of customers); 2,
+ * no generations. -1: it could not be read. */
 static int touched_old(sqlite3 *db)
 {
 	sqlite3_stmt *q;
 	int v = -1;
 	if (sqlite3_prepare_v2(db, "SELECT CASE WHEN count(*) > 0 AND sum(name = 'gen') = 0 THEN 2"
 			       " WHEN (SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
-			       "  AND name = 'central_customers_u' AND sql NOT LIKE '%VALUES%') THEN 1"
+			       "  AND name = 'central_customers_u' AND (sql NOT LIKE '%VALUES%'"
+			       "  OR sql NOT LIKE '%UPDATE OF%')) THEN 1"
 			       " ELSE 0 END FROM pragma_table_info('central_touched')",
 			       -1, &q, NULL) != SQLITE_OK)
 		return -1;
@@ -302,7 +317,7 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 
 /* Every statement, by number: prepared once per connection. */
 enum {
-	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_LEFT_PUT,
+	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_LEFT_PUT, Q_CUSTOMER_TOUCH,
 	Q_ROUND_LIST, Q_TOUCHED_TOP, Q_BACKLOG, Q_GEN_OF, Q_GEN_DEL, Q_ROUND_ROWS, Q_DOC_GET, Q_DOC_NEW, Q_DOC_PUT, Q_DOC_KEYS,
 	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_STALE_PUT, Q_STALE_DEL, Q_STALE_CLEAR,
 	Q_STALE_ANY, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
@@ -328,6 +343,8 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_TOUCHED_CLEAR] = "DELETE FROM central_touched WHERE kind != 'engine'",
 	[Q_LEFT_PUT] = "INSERT OR REPLACE INTO central_touched(kind, id, first)"
 		       " VALUES ('engine', ?1, " FIRST("'engine'", "?1") ")",
+	[Q_CUSTOMER_TOUCH] = "INSERT OR REPLACE INTO central_touched(kind, id, first)"
+			     " VALUES ('customer', ?1, " FIRST("'customer'", "?1") ")",
 	[Q_ROUND_LIST] = "SELECT gen, kind, id FROM central_touched ORDER BY first, gen LIMIT ?1",
 	/* the newest generation given, even when its row is gone */
 	[Q_TOUCHED_TOP] = "SELECT coalesce((SELECT seq FROM sqlite_sequence"
@@ -1352,18 +1369,31 @@ enum irm_status store_note_evaluated(struct store *s, struct irm_err *e)
 	return st == IRM_OK ? meta_put_int(s, "evaluations", n + 1, e) : st;
 }
 
-enum irm_status store_evaluate_later(struct store *s, const struct engine_set *customers,
-				     struct irm_err *e)
+/* Each of `customers` noted in central_touched by statement `which`. */
+static enum irm_status touch_each(struct store *s, int which, const struct engine_set *customers,
+				  struct irm_err *e)
 {
 	enum irm_status st = IRM_OK;
 	for (size_t i = 0; i < customers->n && st == IRM_OK; i++) {
-		sqlite3_stmt *q = stmt(s, Q_LEFT_PUT, e);
+		sqlite3_stmt *q = stmt(s, which, e);
 		if (!q)
 			return IRM_ECACHE;
 		bind_str(q, 1, customers->ids[i]);
-		st = step_done(s, q, "noting a customer to evaluate", e);
+		st = step_done(s, q, "noting a customer", e);
 	}
 	return st;
+}
+
+enum irm_status store_evaluate_later(struct store *s, const struct engine_set *customers,
+				     struct irm_err *e)
+{
+	return touch_each(s, Q_LEFT_PUT, customers, e);
+}
+
+enum irm_status store_touch_customers(struct store *s, const struct engine_set *customers,
+				      struct irm_err *e)
+{
+	return touch_each(s, Q_CUSTOMER_TOUCH, customers, e);
 }
 
 /* --- publishing in two parts -------------------------------------------- */
@@ -1428,6 +1458,11 @@ static enum irm_status publish_pending(struct store *s, struct work *w, struct s
 		for (size_t i = 0; i < w->pending[k].n && st == IRM_OK; i++) {
 			const char *id = w->pending[k].ids[i];
 			struct built *b = round_find(r, KIND_NAMES[k], id);
+			if (!b && k == K_CUSTOMER) {  /* the one its verdict came with */
+				b = round_find(r, "engine", id);
+				if (b && !b->d.data)
+					b = NULL;
+			}
 			st = publish_row(s, w, (enum kind)k, id, now, woken, b && b->fresh ? &b->d : NULL, e);
 			if (b)
 				b->fresh = false;  /* used, or stale */
@@ -1506,8 +1541,10 @@ struct round_job {
 	bool built;
 };
 
-/* The verdict on the customer of entry i, and the customer's document
- * when the round has it, from one read of its legs. */
+/* The verdict on the customer of entry i, and the customer's document,
+ * from one read of its legs: the document goes with the round's own
+ * entry for the customer when it has one, else with the verdict, to be
+ * published with it. */
 static enum irm_status round_decide(struct store *s, struct store_round *r, struct round_job *jobs,
 				    size_t i, int64_t now, struct irm_err *e)
 {
@@ -1521,7 +1558,11 @@ static enum irm_status round_decide(struct store *s, struct store_round *r, stru
 	char key[400];
 	round_key(key, sizeof key, "customer", jobs[i].id);
 	size_t j = engine_set_find(&r->keys, key);
-	if (j != SIZE_MAX && !jobs[j].built && strcmp(x.customer.id, jobs[i].id) == 0) {
+	if (strcmp(x.customer.id, jobs[i].id) != 0)
+		;  /* found by its member number: not this id's document */
+	else if (j == SIZE_MAX)
+		doc_customer_of(s, &x, now, &r->v[i].d);
+	else if (!jobs[j].built) {
 		doc_customer_of(s, &x, now, &r->v[j].d);
 		jobs[j].built = true;
 	}
@@ -1662,12 +1703,17 @@ enum irm_status store_round_write(struct store *s, struct store_round *r, int64_
 		}
 		if (rc == SQLITE_DONE)
 			continue;  /* none left: evaluated since */
-		if (gen == b->gen && evaluations == r->evaluations)
+		if (gen == b->gen && evaluations == r->evaluations) {
 			st = engine_write(s->cache, &b->v, now, e);
-		else if (set_aside(r, r->keys.ids[i]))
+			b->fresh = true;  /* its document too, when it has one */
+		} else if (set_aside(r, r->keys.ids[i])) {
 			continue;
-		else
+		} else {
 			st = engine_run_customer(s->cache, s->opts.rules, sep + 1, now, e);
+		}
+		/* Evaluated, the customer is published too: the miles that
+		 * made it to evaluate touched it no other way. */
+		engine_set_add(&w.pending[K_CUSTOMER], sep + 1);
 		if (st == IRM_OK && (q = stmt(s, Q_GEN_DEL, e))) {
 			sqlite3_bind_int64(q, 1, gen);
 			st = step_done(s, q, "evaluating", e);

@@ -79,10 +79,15 @@ struct store_keys {
 void store_keys_free(struct store_keys *k);
 bool store_keys_match(const struct store_keys *k, const char *const *keys, size_t n);
 
-/* Note customers to evaluate later, by whoever publishes next (inside the
- * caller's transaction): their evaluation outlives a stop. */
+/* Note customers to evaluate later, and then to publish, by the next
+ * round (inside the caller's transaction): their evaluation outlives a
+ * stop. */
 enum irm_status store_evaluate_later(struct store *s, const struct engine_set *customers,
 				     struct irm_err *e);
+/* Note customers to publish (inside the caller's transaction): those a
+ * write credited with miles, which touches no customer by itself. */
+enum irm_status store_touch_customers(struct store *s, const struct engine_set *customers,
+				      struct irm_err *e);
 /* A transaction that ran the milestone engine itself says so (inside it):
  * a round's verdicts decided before it are then decided again. */
 enum irm_status store_note_evaluated(struct store *s, struct irm_err *e);

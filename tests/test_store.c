@@ -78,7 +78,8 @@ static void put_lines(const char *const *lines, size_t n, struct engine_set *tou
 	}
 }
 
-/* Lines applied in one transaction with the engine, then published. */
+/* Lines applied in one transaction with the engine, then published (as
+ * POST /v1/events). */
 static void apply(const char *const *lines, size_t n, int64_t now)
 {
 	struct irm_err e = { 0 };
@@ -88,6 +89,7 @@ static void apply(const char *const *lines, size_t n, int64_t now)
 	struct store_keys woken = { 0 };
 
 	put_lines(lines, n, &touched, &a);
+	assert_int_equal(store_touch_customers(st, &touched, &e), IRM_OK);  /* as the server does */
 	assert_int_equal(engine_run_set(c, &rules, &touched, now, &e), IRM_OK);
 	assert_int_equal(store_note_evaluated(st, &e), IRM_OK);
 	assert_int_equal(store_publish(st, now, &woken, &e), IRM_OK);
@@ -746,6 +748,49 @@ static void test_rounds_publish_and_evaluate(void **state)
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
 }
 
+/* Miles a leg flown credits touch no customer by themselves: the writer
+ * says whom it credited. At once, the customer is published with the
+ * trip; later, with its verdict, from the legs the verdict read. */
+static void test_credit_publishes_the_customer(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")),
+				TRIP("T2", "S2", PAX("C1")) };
+	const char *flown1[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+				 "\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
+	const char *flown2[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S2\","
+				 "\"status\":\"flown\",\"at\":\"2026-11-22T10:42:00-08:00\"}}" };
+	const char *c1[] = { "c:C1" };
+	struct irm_err e = { 0 };
+	int64_t cur;
+	(void)state;
+	apply(lines, 3, NOW);
+	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
+
+	ingest_later(flown1, 1);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
+				   " WHERE kind = 'customer'"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
+				   " WHERE kind = 'engine' AND id = 'C1'"), 1);
+	rounds(NOW);
+	json_t *p = page(c1, 1, cur, false, NULL);
+	json_t *cu = find(p, "customer", "C1");
+	assert_non_null(cu);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(cu, "data"),
+							    "lifetime_miles")), 1000000);
+	json_decref(p);
+	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
+
+	apply(flown2, 1, NOW);
+	p = page(c1, 1, cur, false, NULL);
+	cu = find(p, "customer", "C1");
+	assert_non_null(cu);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(cu, "data"),
+							    "lifetime_miles")), 1001024);
+	json_decref(p);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
+				   " WHERE kind != 'engine'"), 0);
+}
+
 /* A row touched again between a round's two parts: what the snapshot saw
  * is never written. It is set aside for the next round, and when it is
  * touched again before that one writes too (a row every batch touches),
@@ -1254,6 +1299,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cursors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_actions_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rounds_publish_and_evaluate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_credit_publishes_the_customer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_sets_aside_what_changed_since, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_hot_row_not_starved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_after_a_publish, setup, teardown),
