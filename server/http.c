@@ -612,6 +612,18 @@ static void *publish_loop(void *cls)
 
 /* --- starting and stopping -------------------------------------------------------- */
 
+/* Once stopping, a new connection is closed as soon as it is accepted.
+ * (MHD_quiesce_daemon would stop listening instead, but with a pool of
+ * epoll threads it races the thread that takes the listening socket out
+ * of its own set, and aborts the process when that thread is first.) */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	struct server *s = cls;
+	(void)addr;
+	(void)len;
+	return atomic_load(&s->stopping) ? MHD_NO : MHD_YES;
+}
+
 /* "127.0.0.1:8080", "[::1]:8080", "localhost:8080". */
 static enum irm_status parse_listen(const char *text, struct sockaddr_storage *ss,
 				    socklen_t *len, struct irm_err *e)
@@ -757,7 +769,7 @@ int server_run(const struct server_opts *o)
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s,
+		flags, 0, on_accept, s, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
@@ -789,14 +801,11 @@ int server_run(const struct server_opts *o)
 		fprintf(stderr, "irm-central: SIGHUP: the tokens file is read at start; restart to "
 			"load it again\n");
 
-	/* Stop: take no new connections, answer every parked long-poll now,
+	/* Stop: serve no new connections, answer every parked long-poll now,
 	 * let the requests in flight finish, then close. */
 	fprintf(stderr, "irm-central: %s: draining %ld requests\n", strsignal(sig),
 		atomic_load(&s->in_flight));
-	atomic_store(&s->stopping, true);
-	MHD_socket lfd = MHD_quiesce_daemon(s->daemon);
-	if (lfd != MHD_INVALID_SOCKET)
-		close(lfd);
+	atomic_store(&s->stopping, true);  /* on_accept closes new connections from now */
 	struct store_keys all = { .all = true };
 	server_wake(s, &all);
 	int64_t until = server_mono_ms() + (int64_t)o->drain_seconds * 1000;

@@ -1718,6 +1718,43 @@ static void test_sigterm_longpoll(void **state)
 	http_free(&h);
 }
 
+/* SIGTERM with a request in flight (its answer stalled half way by an
+ * injected fault): a connection made during the drain is closed unanswered,
+ * the request in flight is answered whole, and the server exits 0. */
+static void test_sigterm_drains_in_flight(void **state)
+{
+	struct central_dir *d = *state;
+	struct central c;
+	struct poll_job p;
+	dir_demo(d);
+	central_start(&c, d, (const char *const[]){ "--faults", "stall=20:health:1", NULL });
+	memset(&p, 0, sizeof p);
+	p.c = &c;
+	snprintf(p.path, sizeof p.path, "/v1/health");
+	assert_int_equal(pthread_create(&p.t, NULL, poll_run, &p), 0);
+	sleep_ms(500);  /* half of its answer sent, the rest stalled */
+	kill(c.pid, SIGTERM);
+	double until = mono_s() + 5;
+	char *log = central_log(&c);
+	while (!strstr(log, "draining") && mono_s() < until) {
+		free(log);
+		sleep_ms(10);
+		log = central_log(&c);
+	}
+	assert_non_null(strstr(log, "draining 1 requests"));
+	free(log);
+	struct http late = http_get(&c, "/v1/health", NULL);
+	assert_true(late.rc != CURLE_OK);
+	http_free(&late);
+	pthread_join(p.t, NULL);
+	expect_status(p.res, 200);
+	json_t *j = http_json(&p.res);
+	assert_non_null(json_object_get(j, "epoch"));
+	json_decref(j);
+	http_free(&p.res);
+	assert_int_equal(central_stop(&c), 0);
+}
+
 /* The station window moves with the clock: started again two days later,
  * the server's sweep evicts what left DEN's window (a long-poll from the old
  * cursor wakes for it); days later with tombstones kept a day, that cursor
@@ -1980,6 +2017,7 @@ int main(void)
 	const struct CMUnitTest life[] = {
 		cmocka_unit_test_setup_teardown(test_max_body, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_restart, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_sigterm_drains_in_flight, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_sigterm_longpoll, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_station_window, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_faults, dir_setup, dir_teardown),
