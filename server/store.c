@@ -2,7 +2,9 @@
  *
  * The flow of a write: the request's transaction changes the cache's
  * tables through data/ (records, alerts, notes); the triggers below note
- * each changed row in central_touched; store_publish() then makes each
+ * each changed row in central_touched (a leg's status and a customer's
+ * miles are noted by the store and the writer instead: on_update,
+ * store_touch_customers); store_publish() then makes each
  * one's document and feed entries, still inside that transaction, so a
  * change and its place in the feed commit together or not at all. Events
  * sent with publish=later leave their rows (and their customers, to
@@ -43,6 +45,8 @@ struct store {
 	sqlite3_stmt **stmts;       /* by statement number, prepared on first use */
 	int busy_ms;                /* how long a write waits for the lock */
 	int64_t busy_since_us;      /* when the wait began */
+	int64_t *legs;              /* segments whose status this transaction changed */
+	size_t n_legs, cap_legs;
 };
 
 void store_opts_default(struct store_opts *o)
@@ -127,9 +131,6 @@ void store_opts_default(struct store_opts *o)
 	TOUCH_TRIGGERS("trips", "trip", "id")                                            \
 	TOUCH_TRIGGERS("alerts", "alert", "id")                                          \
 	TOUCH_TRIGGERS("notes", "note", "id")                                            \
-	/* a leg's status changes its trip's document */                                \
-	TOUCH_TRIGGER("central_segments_u", "UPDATE", "segments", "trip",                \
-		      "(SELECT t.id FROM trips t WHERE t.rid = NEW.trip)")                \
 	TOUCH_TRIGGER("central_greetings_i", "INSERT", "central_greetings", "greeting",   \
 		      "'G-' || NEW.rid")
 
@@ -227,21 +228,21 @@ static const char MIGRATE_4[] =
 	"ALTER TABLE central_touched_4 RENAME TO central_touched;"
 	TRIGGERS;
 
-/* Triggers that touched a row by INSERT … SELECT, or a customer for
- * every credit of miles. */
+/* Triggers that touched a row by INSERT … SELECT, a customer for every
+ * credit of miles, or a trip for its legs' statuses. */
 static const char MIGRATE_5[] = DROP_TRIGGERS TRIGGERS;
 
 /* How central_touched and its triggers are: 0, today's (or no store yet);
- * 1, triggers of before (by SELECT, or on every column of customers); 2,
- * no generations. -1: it could not be read. */
+ * 1, triggers of before (by SELECT, on every column of customers, or on
+ * segments); 2, no generations. -1: it could not be read. */
 static int touched_old(sqlite3 *db)
 {
 	sqlite3_stmt *q;
 	int v = -1;
 	if (sqlite3_prepare_v2(db, "SELECT CASE WHEN count(*) > 0 AND sum(name = 'gen') = 0 THEN 2"
 			       " WHEN (SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
-			       "  AND name = 'central_customers_u' AND (sql NOT LIKE '%VALUES%'"
-			       "  OR sql NOT LIKE '%UPDATE OF%')) THEN 1"
+			       "  AND (name = 'central_customers_u' AND (sql NOT LIKE '%VALUES%'"
+			       "  OR sql NOT LIKE '%UPDATE OF%') OR name = 'central_segments_u')) THEN 1"
 			       " ELSE 0 END FROM pragma_table_info('central_touched')",
 			       -1, &q, NULL) != SQLITE_OK)
 		return -1;
@@ -318,6 +319,7 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 /* Every statement, by number: prepared once per connection. */
 enum {
 	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_LEFT_PUT, Q_CUSTOMER_TOUCH,
+	Q_TRIP_TOUCH, Q_LEG_TRIP,
 	Q_ROUND_LIST, Q_TOUCHED_TOP, Q_BACKLOG, Q_GEN_OF, Q_GEN_DEL, Q_ROUND_ROWS, Q_DOC_GET, Q_DOC_NEW, Q_DOC_PUT, Q_DOC_KEYS,
 	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_STALE_PUT, Q_STALE_DEL, Q_STALE_CLEAR,
 	Q_STALE_ANY, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
@@ -345,6 +347,9 @@ static const char *const SQL[Q_COUNT] = {
 		       " VALUES ('engine', ?1, " FIRST("'engine'", "?1") ")",
 	[Q_CUSTOMER_TOUCH] = "INSERT OR REPLACE INTO central_touched(kind, id, first)"
 			     " VALUES ('customer', ?1, " FIRST("'customer'", "?1") ")",
+	[Q_TRIP_TOUCH] = "INSERT OR REPLACE INTO central_touched(kind, id, first)"
+			 " VALUES ('trip', ?1, " FIRST("'trip'", "?1") ")",
+	[Q_LEG_TRIP] = "SELECT t.id FROM segments s JOIN trips t ON t.rid = s.trip WHERE s.rid = ?1",
 	[Q_ROUND_LIST] = "SELECT gen, kind, id FROM central_touched ORDER BY first, gen LIMIT ?1",
 	/* the newest generation given, even when its row is gone */
 	[Q_TOUCHED_TOP] = "SELECT coalesce((SELECT seq FROM sqlite_sequence"
@@ -587,6 +592,34 @@ static int on_commit(void *cls, sqlite3 *db, const char *name, int pages)
 	return SQLITE_OK;
 }
 
+/* --- legs whose status changed ------------------------------------------------- */
+
+/* A leg's status is in its trip's document, and segments are updated for
+ * nothing else (a trip sent again replaces its legs, and touches the trip
+ * by its own trigger). A trigger on segments cost more than the rest of
+ * a leg's event (it made SQLite keep a statement journal besides): the
+ * legs are noted here instead, as SQLite updates them, and their trips
+ * touched by whoever publishes or leaves the rest for later
+ * (touch_legs_trips). */
+static void on_update(void *cls, int op, const char *db, const char *table, sqlite3_int64 rid)
+{
+	struct store *s = cls;
+	(void)db;
+	if (op != SQLITE_UPDATE || strcmp(table, "segments") != 0)
+		return;
+	if (s->n_legs == s->cap_legs) {
+		s->cap_legs = s->cap_legs ? s->cap_legs * 2 : 256;
+		s->legs = xrealloc(s->legs, s->cap_legs * sizeof *s->legs);
+	}
+	s->legs[s->n_legs++] = rid;
+}
+
+static void on_rollback(void *cls)
+{
+	struct store *s = cls;
+	s->n_legs = 0;
+}
+
 bool store_log_long(void)
 {
 	const int pages = atomic_load(&log_pages), copied = atomic_load(&log_copied);
@@ -641,6 +674,8 @@ enum irm_status store_open(const char *path, unsigned flags, const struct store_
 	 * log stays bounded and the writer slows down instead. */
 	sqlite3_wal_hook(s->db, on_commit, s);
 	busy_wait_for(s, CACHE_BUSY_MS);
+	sqlite3_update_hook(s->db, on_update, s);
+	sqlite3_rollback_hook(s->db, on_rollback, s);
 	if ((st = migrate(s->db, path, e)) != IRM_OK) {
 		store_close(&s);
 		return st;
@@ -682,6 +717,7 @@ void store_close(struct store **ps)
 		sqlite3_finalize(s->stmts[i]);
 	free(s->stmts);
 	cache_close(&s->cache);
+	free(s->legs);
 	free(s);
 	*ps = NULL;
 }
@@ -1369,25 +1405,54 @@ enum irm_status store_note_evaluated(struct store *s, struct irm_err *e)
 	return st == IRM_OK ? meta_put_int(s, "evaluations", n + 1, e) : st;
 }
 
-/* Each of `customers` noted in central_touched by statement `which`. */
-static enum irm_status touch_each(struct store *s, int which, const struct engine_set *customers,
+/* Each of `ids` noted in central_touched by statement `which`. */
+static enum irm_status touch_each(struct store *s, int which, const struct engine_set *ids,
 				  struct irm_err *e)
 {
 	enum irm_status st = IRM_OK;
-	for (size_t i = 0; i < customers->n && st == IRM_OK; i++) {
+	for (size_t i = 0; i < ids->n && st == IRM_OK; i++) {
 		sqlite3_stmt *q = stmt(s, which, e);
 		if (!q)
 			return IRM_ECACHE;
-		bind_str(q, 1, customers->ids[i]);
-		st = step_done(s, q, "noting a customer", e);
+		bind_str(q, 1, ids->ids[i]);
+		st = step_done(s, q, "noting a row to publish", e);
 	}
+	return st;
+}
+
+/* The trips of the legs whose status this transaction changed, each
+ * touched once (a leg gone since: its trip was deleted, and touched so). */
+static enum irm_status touch_legs_trips(struct store *s, struct irm_err *e)
+{
+	struct engine_set trips = { 0 };
+	enum irm_status st = IRM_OK;
+	for (size_t i = 0; i < s->n_legs && st == IRM_OK; i++) {
+		sqlite3_stmt *q = stmt(s, Q_LEG_TRIP, e);
+		if (!q) {
+			st = IRM_ECACHE;
+			break;
+		}
+		sqlite3_bind_int64(q, 1, s->legs[i]);
+		int rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW)
+			engine_set_add(&trips, (const char *)sqlite3_column_text(q, 0));
+		sqlite3_reset(q);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			st = sql_error(s, e, "finding a leg's trip");
+	}
+	if (st == IRM_OK)
+		st = touch_each(s, Q_TRIP_TOUCH, &trips, e);
+	if (st == IRM_OK)
+		s->n_legs = 0;
+	engine_set_free(&trips);
 	return st;
 }
 
 enum irm_status store_evaluate_later(struct store *s, const struct engine_set *customers,
 				     struct irm_err *e)
 {
-	return touch_each(s, Q_LEFT_PUT, customers, e);
+	enum irm_status st = touch_legs_trips(s, e);
+	return st == IRM_OK ? touch_each(s, Q_LEFT_PUT, customers, e) : st;
 }
 
 enum irm_status store_touch_customers(struct store *s, const struct engine_set *customers,
@@ -1779,9 +1844,11 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
 			      struct irm_err *e)
 {
 	struct work w = { 0 };
-	enum irm_status st = store_last_seq(s, &w.seq, e);
+	enum irm_status st = touch_legs_trips(s, e);
 	int rc;
 
+	if (st == IRM_OK)
+		st = store_last_seq(s, &w.seq, e);
 	sqlite3_stmt *q = st == IRM_OK ? stmt(s, Q_TOUCHED, e) : NULL;
 	if (!q)
 		return IRM_ECACHE;

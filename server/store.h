@@ -4,7 +4,9 @@
  * it serves and the log of the consoles' actions.
  *
  * How a change reaches the feed: triggers on the cache's tables note each
- * row written in central_touched; store_publish(), in the writer's
+ * row written in central_touched (the trips of legs whose status changed
+ * are noted by the store itself, the customers credited with miles by the
+ * writer); store_publish(), in the writer's
  * transaction (or a round of the publisher thread: store_round_read and
  * store_round_write), turns each touched row into its document (the JSON
  * of the contract), compares it with the one stored, and when it differs
@@ -80,8 +82,8 @@ void store_keys_free(struct store_keys *k);
 bool store_keys_match(const struct store_keys *k, const char *const *keys, size_t n);
 
 /* Note customers to evaluate later, and then to publish, by the next
- * round (inside the caller's transaction): their evaluation outlives a
- * stop. */
+ * round (inside the caller's transaction), with the trips of the legs
+ * whose status the transaction changed: their evaluation outlives a stop. */
 enum irm_status store_evaluate_later(struct store *s, const struct engine_set *customers,
 				     struct irm_err *e);
 /* Note customers to publish (inside the caller's transaction): those a

@@ -748,9 +748,18 @@ static void test_rounds_publish_and_evaluate(void **state)
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
 }
 
+/* The status of the first leg of a trip's change, or NULL. */
+static const char *leg_status(json_t *trip)
+{
+	return json_string_value(json_object_get(json_array_get(json_object_get(
+		json_object_get(trip, "data"), "segments"), 0), "status"));
+}
+
 /* Miles a leg flown credits touch no customer by themselves: the writer
  * says whom it credited. At once, the customer is published with the
- * trip; later, with its verdict, from the legs the verdict read. */
+ * trip; later, with its verdict, from the legs the verdict read. Nor does
+ * a leg's status touch its trip by a trigger: the store notes the legs
+ * and touches their trips, and only theirs. */
 static void test_credit_publishes_the_customer(void **state)
 {
 	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")),
@@ -777,6 +786,8 @@ static void test_credit_publishes_the_customer(void **state)
 	assert_non_null(cu);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(cu, "data"),
 							    "lifetime_miles")), 1000000);
+	assert_string_equal(leg_status(find(p, "trip", "T1")), "flown");
+	assert_null(find(p, "trip", "T2"));
 	json_decref(p);
 	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
 
@@ -786,6 +797,8 @@ static void test_credit_publishes_the_customer(void **state)
 	assert_non_null(cu);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(cu, "data"),
 							    "lifetime_miles")), 1001024);
+	assert_string_equal(leg_status(find(p, "trip", "T2")), "flown");
+	assert_null(find(p, "trip", "T1"));
 	json_decref(p);
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
 				   " WHERE kind != 'engine'"), 0);
@@ -1220,8 +1233,9 @@ static void brought_up_to_date(const char *old, const char *change)
 }
 
 /* A store whose documents were keyed by (kind, id) alone, the feed naming
- * them so; one whose documents' row ids SQLite might give again; one whose
- * triggers touched rows by INSERT … SELECT. */
+ * them so; one whose documents' row ids SQLite might give again; ones whose
+ * triggers touched rows by INSERT … SELECT, or on every write of a
+ * customer or a leg. */
 static void test_layouts_1_and_2_brought_up_to_date(void **state)
 {
 	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ann Lee"),
@@ -1275,6 +1289,23 @@ static void test_layouts_1_and_2_brought_up_to_date(void **state)
 		" coalesce((SELECT c.first FROM central_touched c WHERE c.kind = 'customer'"
 		" AND c.id = NEW.id), 1) WHERE NEW.id IS NOT NULL; END;"
 		"COMMIT;", CUSTOMER("C1", "Dale Bob Brewer"));
+	/* triggers that touched a customer for every credit of miles, and a
+	 * trip for every status of its legs; then the latter alone */
+	brought_up_to_date(
+		"BEGIN;"
+		"DROP TRIGGER central_customers_u;"
+		"CREATE TRIGGER central_customers_u AFTER UPDATE ON customers WHEN NEW.id IS NOT NULL"
+		" BEGIN INSERT OR REPLACE INTO central_touched(kind, id, first)"
+		" VALUES ('customer', NEW.id, 1); END;"
+		"CREATE TRIGGER central_segments_u AFTER UPDATE ON segments BEGIN"
+		" INSERT OR REPLACE INTO central_touched(kind, id, first)"
+		" VALUES ('trip', (SELECT t.id FROM trips t WHERE t.rid = NEW.trip), 1); END;"
+		"COMMIT;", CUSTOMER("C1", "Dale Bobby Brewer"));
+	brought_up_to_date(
+		"CREATE TRIGGER central_segments_u AFTER UPDATE ON segments BEGIN"
+		" INSERT OR REPLACE INTO central_touched(kind, id, first)"
+		" VALUES ('trip', (SELECT t.id FROM trips t WHERE t.rid = NEW.trip), 1); END;",
+		CUSTOMER("C1", "Dale Robert Brewer"));
 	const char *newcomer[] = { CUSTOMER("C3", "Ines Diaz") };
 	apply(newcomer, 1, NOW + 2 * DAY);
 	assert_true(sql_value(db_path, "SELECT rid FROM central_docs WHERE id = 'C3'") > 999);
