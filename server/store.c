@@ -1264,55 +1264,87 @@ static enum irm_status doc_build(struct store *s, enum kind k, const char *id, i
 	}
 }
 
+/* A row's document as the store has it published. */
+struct stored {
+	bool read;                  /* filled in */
+	bool had;                   /* a row in central_docs (data NULL: deleted) */
+	int64_t rid;
+	char *data, *kiosk;
+	struct marks m;             /* its entry under each key */
+};
+
+static void stored_free(struct stored *o)
+{
+	free(o->data);
+	free(o->kiosk);
+	marks_free(&o->m);
+	memset(o, 0, sizeof *o);
+}
+
+static enum irm_status stored_read(struct store *s, enum kind k, const char *id, struct stored *o,
+				   struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_DOC_GET, e);
+	int rc;
+	memset(o, 0, sizeof *o);
+	if (!q)
+		return IRM_ECACHE;
+	bind_str(q, 1, KIND_NAMES[k]);
+	bind_str(q, 2, id);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		o->had = true;
+		o->rid = sqlite3_column_int64(q, 0);
+		const char *t = (const char *)sqlite3_column_text(q, 1);
+		const char *kt = (const char *)sqlite3_column_text(q, 2);
+		o->data = t ? xstrdup(t) : NULL;
+		o->kiosk = kt ? xstrdup(kt) : NULL;
+		marks_parse((const char *)sqlite3_column_text(q, 3), &o->m);
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_error(s, e, "reading a document");
+	o->read = true;
+	return IRM_OK;
+}
+
 /* One row: its document against the stored one; new entries where it
- * changed or entered a key, evictions where it left one. */
+ * changed or entered a key, evictions where it left one. `built`, its
+ * document from a snapshot nothing has touched it since, and `was`, what
+ * was published of it then, when nothing was published since: each
+ * taken when given, else read here. */
 static enum irm_status publish_row(struct store *s, struct work *w, enum kind k, const char *id,
 				   int64_t now, struct store_keys *woken, struct doc *built,
-				   struct irm_err *e)
+				   struct stored *was, struct irm_err *e)
 {
 	struct doc d = { 0 };
 	struct store_keys old = { 0 };  /* the keys that hold it now */
-	struct marks m = { 0 };
-	char *old_data = NULL, *old_kiosk = NULL, *marks = NULL;
-	bool had = false, moved = false;
-	int64_t rid = 0;
-	enum irm_status st;
-	int rc;
+	struct stored o = { 0 };
+	char *marks = NULL;
+	bool moved = false;
+	enum irm_status st = IRM_OK;
 
-	if (built) {  /* from a snapshot nothing has touched it since */
+	if (built) {
 		d = *built;
 		memset(built, 0, sizeof *built);
-		st = IRM_OK;
 	} else {
 		st = doc_build(s, k, id, now, &d, e);
 	}
 	if (st != IRM_OK)
 		goto out;
-
-	sqlite3_stmt *q = stmt(s, Q_DOC_GET, e);
-	if (!q) {
-		st = IRM_ECACHE;
+	if (was && was->read) {
+		o = *was;
+		memset(was, 0, sizeof *was);
+	} else if ((st = stored_read(s, k, id, &o, e)) != IRM_OK) {
 		goto out;
 	}
-	bind_str(q, 1, KIND_NAMES[k]);
-	bind_str(q, 2, id);
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		had = true;
-		rid = sqlite3_column_int64(q, 0);
-		const char *t = (const char *)sqlite3_column_text(q, 1);
-		const char *kt = (const char *)sqlite3_column_text(q, 2);
-		old_data = t ? xstrdup(t) : NULL;
-		old_kiosk = kt ? xstrdup(kt) : NULL;
-		marks_parse((const char *)sqlite3_column_text(q, 3), &m);
-	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		st = sql_error(s, e, "reading a document");
-		goto out;
-	}
-	for (size_t i = 0; i < m.n; i++)
-		if (m.v[i].seq > 0)
-			keys_add(&old, m.v[i].key);
+	const bool had = o.had;
+	const char *old_data = o.data, *old_kiosk = o.kiosk;
+	int64_t rid = o.rid;
+	struct marks *m = &o.m;
+	sqlite3_stmt *q;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].seq > 0)
+			keys_add(&old, m->v[i].key);
 
 	/* A leg's status alone (a leg flown) moves none of them; time moves
 	 * the alerts and greetings on a leg crossing a window's edge, and the
@@ -1345,7 +1377,7 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 		const struct store_keys *ks = d.data ? &d.keys : &old;
 		for (size_t i = 0; i < ks->n && st == IRM_OK; i++) {
 			int64_t seq;
-			st = entry_put(s, w, &m, ks->v[i], rid, op, now, &seq, e);
+			st = entry_put(s, w, m, ks->v[i], rid, op, now, &seq, e);
 			if (!version || strcmp(ks->v[i], "*") == 0)
 				version = seq;
 			woken_add(woken, ks->v[i]);
@@ -1354,20 +1386,20 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 	} else {
 		for (size_t i = 0; i < d.keys.n && st == IRM_OK; i++)
 			if (!keys_has(&old, d.keys.v[i])) {
-				st = entry_put(s, w, &m, d.keys.v[i], rid, "upsert", now, NULL, e);
+				st = entry_put(s, w, m, d.keys.v[i], rid, "upsert", now, NULL, e);
 				woken_add(woken, d.keys.v[i]);
 				moved = true;
 			}
 	}
 	for (size_t i = 0; d.data && i < old.n && st == IRM_OK; i++)
 		if (!keys_has(&d.keys, old.v[i])) {
-			st = entry_put(s, w, &m, old.v[i], rid, "evict", now, NULL, e);
+			st = entry_put(s, w, m, old.v[i], rid, "evict", now, NULL, e);
 			woken_add(woken, old.v[i]);
 			moved = true;
 		}
 	if (st != IRM_OK || !moved)
 		goto out;
-	marks = marks_text(&m);
+	marks = marks_text(m);
 	if (changed) {
 		if (!(q = stmt(s, Q_DOC_PUT, e))) {
 			st = IRM_ECACHE;
@@ -1389,10 +1421,8 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 	}
 	st = step_done(s, q, "writing a document", e);
 out:
-	free(old_data);
-	free(old_kiosk);
+	stored_free(&o);
 	free(marks);
-	marks_free(&m);
 	store_keys_free(&old);
 	doc_free(&d);
 	return st;
@@ -1470,6 +1500,7 @@ struct built {
 	bool fresh;                 /* touched at the same generation still */
 	struct doc d;
 	struct engine_verdict v;
+	struct stored was;          /* what was published of it, with d */
 };
 
 /* Rows read at most in one round: its snapshot is held while they are
@@ -1479,6 +1510,8 @@ enum { ROUND_MAX = 5000 };
 struct store_round {
 	int64_t top;                /* the newest generation the snapshot saw */
 	int64_t evaluations;        /* the count of evaluations it saw */
+	int64_t feed_seq, purges;   /* the feed's end, and documents purged, it saw */
+	bool same_docs;             /* none published or purged since (at the write) */
 	struct engine_set keys;     /* "KIND\x1fID", an index into v */
 	struct built *v;
 	size_t cap;
@@ -1528,7 +1561,9 @@ static enum irm_status publish_pending(struct store *s, struct work *w, struct s
 				if (b && !b->d.data)
 					b = NULL;
 			}
-			st = publish_row(s, w, (enum kind)k, id, now, woken, b && b->fresh ? &b->d : NULL, e);
+			const bool use = b && b->fresh;
+			st = publish_row(s, w, (enum kind)k, id, now, woken, use ? &b->d : NULL,
+					 use && r->same_docs ? &b->was : NULL, e);
 			if (b)
 				b->fresh = false;  /* used, or stale */
 		}
@@ -1560,6 +1595,7 @@ void store_round_free(struct store_round **pr)
 	for (size_t i = 0; i < r->keys.n; i++) {
 		doc_free(&r->v[i].d);
 		engine_verdict_free(&r->v[i].v);
+		stored_free(&r->v[i].was);
 	}
 	free(r->v);
 	engine_set_free(&r->keys);
@@ -1717,6 +1753,16 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++)
 		if (jobs[i].k != K_COUNT && !jobs[i].built)
 			st = doc_build(s, jobs[i].k, jobs[i].id, now, &r->v[i].d, e);
+	/* What was published of each, to compare with; good at the write
+	 * when nothing was published or purged since. */
+	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++)
+		if (jobs[i].k != K_COUNT || r->v[i].d.data)
+			st = stored_read(s, jobs[i].k != K_COUNT ? jobs[i].k : K_CUSTOMER, jobs[i].id,
+					 &r->v[i].was, e);
+	if (st == IRM_OK)
+		st = store_last_seq(s, &r->feed_seq, e);
+	if (st == IRM_OK)
+		st = meta_get_int(s, "docs_purged", &r->purges, e);
 out:
 	free(jobs);
 	store_read_end(s, txn);
@@ -1739,11 +1785,14 @@ enum irm_status store_round_write(struct store *s, struct store_round *r, int64_
 	int rc;
 
 	/* What this transaction touches comes after `head`. */
-	int64_t head = 0, evaluations = 0;
+	int64_t head = 0, evaluations = 0, purges = 0;
 	if (st == IRM_OK)
 		st = one_int(s, Q_TOUCHED_TOP, &head, "reading the touched rows", e);
 	if (st == IRM_OK)
 		st = meta_get_int(s, "evaluations", &evaluations, e);
+	if (st == IRM_OK)
+		st = meta_get_int(s, "docs_purged", &purges, e);
+	r->same_docs = w.seq == r->feed_seq && purges == r->purges;
 
 	/* The customers the snapshot saw left to evaluate: its verdict where
 	 * nothing touched them since and no writer evaluated customers in its
@@ -1958,6 +2007,10 @@ enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *wok
 			sqlite3_bind_int64(q, 1, cutoff);
 			st = step_done(s, q, "purging tombstones", e);
 		}
+		/* documents a round read before this may be gone (store_round_write) */
+		int64_t n = 0;
+		if (any && st == IRM_OK && (st = meta_get_int(s, "docs_purged", &n, e)) == IRM_OK)
+			st = meta_put_int(s, "docs_purged", n + 1, e);
 	}
 	if (st == IRM_OK)
 		st = cache_commit(s->cache, e);

@@ -415,9 +415,14 @@ static void test_window_evicts_and_tombstones_expire(void **state)
 	assert_int_equal(store_cursor_check(st, &old, den, 1, &why, &e), IRM_OK);
 	assert_null(why);
 	/* ...and must refetch once they are purged (kept one day here), while
-	 * scope all, which lost nothing, goes on. */
+	 * scope all, which lost nothing, goes on. A round read before the
+	 * purge reads again what was published (store_round_write). */
+	const char *purges = "SELECT coalesce((SELECT value FROM central_meta"
+			     " WHERE key = 'docs_purged'), 0)";
+	const long long purged = sql_value(db_path, purges);
 	assert_int_equal(store_sweep(st, NOW + 4 * DAY, &woken, &e), IRM_OK);
 	store_keys_free(&woken);
+	assert_int_equal(sql_value(db_path, purges), purged + 1);
 	assert_int_equal(store_cursor_check(st, &old, den, 1, &why, &e), IRM_OK);
 	assert_non_null(why);
 	assert_string_equal(why, "expired");
@@ -902,6 +907,59 @@ static void test_round_hot_row_not_starved(void **state)
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
 }
 
+/* How many changes of kind `kind` and id `id` a page holds. */
+static int count_of(json_t *changes, const char *kind, const char *id)
+{
+	size_t i;
+	json_t *c;
+	int n = 0;
+	json_array_foreach(changes, i, c)
+		n += strcmp(json_string_value(json_object_get(c, "kind")), kind) == 0 &&
+		     strcmp(json_string_value(json_object_get(c, "id")), id) == 0;
+	return n;
+}
+
+/* A document another writer published between a round's two parts (here
+ * the sweep, which evaluates no one, so the round's verdict holds): the
+ * round compares its document with what is published now, not with what
+ * it read before, and the customer keeps one entry under each key. */
+static void test_round_after_another_publish(void **state)
+{
+	const char *lines[] = {
+		CUSTOMER("C1", "Dale Brewer"),
+		TRIP_LEG("T1", "S1", PAX("C1"), "2026-11-26T08:15:00-07:00", "booked"),
+		TRIP_LEG("T2", "S2", PAX("C1"), "2026-12-20T08:15:00-07:00", "booked"),
+	};
+	const char *cancel[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S2\","
+				 "\"status\":\"cancelled\",\"at\":\"2026-11-22T08:00:00-07:00\"}}" };
+	const char *den[] = { "s:DEN" };
+	struct irm_err e = { 0 };
+	struct store_keys woken = { 0 };
+	struct store_round *r;
+	(void)state;
+	apply(lines, 3, NOW);
+	assert_int_equal(store_sweep(st, NOW, &woken, &e), IRM_OK);  /* swept up to now */
+	json_t *p = page(den, 1, 0, false, NULL);
+	assert_int_equal(count_of(p, "customer", "C1"), 0);  /* T1 leaves in four days */
+	json_decref(p);
+
+	ingest_later(cancel, 1);  /* C1 to evaluate, and so to publish */
+	assert_int_equal(store_round_read(st, NOW + 2 * DAY, NULL, &r, &e), IRM_OK);
+	assert_int_equal(store_sweep(st, NOW + 2 * DAY, &woken, &e), IRM_OK);
+	store_keys_free(&woken);
+	p = page(den, 1, 0, false, NULL);
+	assert_int_equal(count_of(p, "customer", "C1"), 1);  /* with T1, into DEN's window */
+	json_decref(p);
+	round_write(&r, NOW + 2 * DAY);
+	rounds(NOW + 2 * DAY);
+	p = page(den, 1, 0, false, NULL);
+	assert_int_equal(count_of(p, "customer", "C1"), 1);
+	json_decref(p);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_feed f JOIN central_docs d"
+				   " ON d.rid = f.doc WHERE d.id = 'C1' AND f.key = 's:DEN'"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+}
+
 /* A sync ingest between a round's two parts (stored, evaluated and
  * published at once): the round writes nothing it published, and none of
  * its verdicts. */
@@ -1334,6 +1392,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_sets_aside_what_changed_since, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_hot_row_not_starved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_after_a_publish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_after_another_publish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_after_a_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writers_take_turns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_copied_without_the_ticker, setup, teardown),
