@@ -1104,9 +1104,23 @@ static char *marks_text(const struct marks *m)
 		size += strlen(m->v[i].key) + 24;
 	char *text = xmalloc(size), *p = text;
 	*p++ = ' ';
-	for (size_t i = 0; i < m->n; i++)
-		p += snprintf(p, size - (size_t)(p - text), "%s=%lld ", m->v[i].key,
-			      (long long)m->v[i].seq);
+	for (size_t i = 0; i < m->n; i++) {  /* by hand: a round writes thousands */
+		const size_t n = strlen(m->v[i].key);
+		memcpy(p, m->v[i].key, n);
+		p += n;
+		*p++ = '=';
+		int64_t v = m->v[i].seq;
+		uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+		char digits[24], *d = digits + sizeof digits;
+		do
+			*--d = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		if (v < 0)
+			*--d = '-';
+		memcpy(p, d, (size_t)(digits + sizeof digits - d));
+		p += digits + sizeof digits - d;
+		*p++ = ' ';
+	}
 	*p = '\0';
 	return text;
 }
@@ -1185,7 +1199,7 @@ static bool same_but_status(const char *a, const char *b)
 	static const char key[] = "\"status\":\"";
 	const size_t n = sizeof key - 1;
 	while (*a && *a == *b) {
-		if (*a == '"' && strncmp(a, key, n) == 0 && strncmp(b, key, n) == 0) {
+		if (*a == '"' && a[1] == 's' && strncmp(a, key, n) == 0 && strncmp(b, key, n) == 0) {
 			a = strchr(a + n, '"');
 			b = strchr(b + n, '"');
 			if (!a || !b)
@@ -1532,7 +1546,14 @@ static bool set_aside(struct store_round *r, const char *key)
 
 static void round_key(char *buf, size_t size, const char *kind, const char *id)
 {
-	snprintf(buf, size, "%s\x1f%s", kind, id);
+	const size_t k = strlen(kind), n = strlen(id);
+	if (k + 1 + n >= size) {  /* no id is this long; cut as snprintf would */
+		snprintf(buf, size, "%s\x1f%s", kind, id);
+		return;
+	}
+	memcpy(buf, kind, k);
+	buf[k] = '\x1f';
+	memcpy(buf + k + 1, id, n + 1);
 }
 
 static struct built *round_find(const struct store_round *r, const char *kind, const char *id)
