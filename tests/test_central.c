@@ -1606,6 +1606,76 @@ static void test_events_malformed(void **state)
 	expect_error(get(c, TOKEN_AGENT, "/v1/customers/CXT"), 404, "not_found");
 }
 
+/* irm-central load: JSON lines into the store, all or nothing, and
+ * published, so that a server started on it serves them; a leg flown in
+ * the file credits its customer, published with the miles. A bad line is
+ * reported by its number and leaves the store as it was. */
+static void test_load(void **state)
+{
+	struct central_dir *d = *state;
+	struct central c;
+	char good[4400], flown[4400], bad[4400], log[4300], end[80];
+	snprintf(good, sizeof good, "%s/good.jsonl", d->dir);
+	snprintf(bad, sizeof bad, "%s/bad.jsonl", d->dir);
+	file_write_mode(good,
+			"{\"kind\":\"customer\",\"data\":{\"id\":\"L1\",\"name\":\"Lee Park\","
+			"\"lifetime_miles\":998976}}\n"
+			"{\"kind\":\"trip\",\"data\":{\"id\":\"LT1\",\"passengers\":[{\"customer_id\":"
+			"\"L1\"}],\"segments\":[{\"id\":\"LS1\",\"carrier\":\"UA\",\"flight\":\"1234\","
+			"\"origin\":\"DEN\",\"destination\":\"SEA\",\"departure\":"
+			"\"2026-11-22T08:15:00-07:00\",\"cabin\":\"J\",\"status\":\"booked\"}]}}\n",
+			0600);
+	snprintf(flown, sizeof flown, "%s/flown.jsonl", d->dir);
+	file_write_mode(flown,
+			"{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"LS1\",\"status\":"
+			"\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}\n",
+			0600);
+	const char *files[] = { good, flown };
+	char *text;
+	for (int i = 0; i < 2; i++) {  /* the leg flown by a load of its own */
+		central_dir_path(d, "load", "log", log, sizeof log);
+		assert_int_equal(central_run((const char *const[]){ "load", files[i], "--db", d->db,
+								  NULL }, log, 60), 0);
+		text = file_read(log);
+		assert_non_null(strstr(text, i ? "loaded 1 records" : "loaded 2 records"));
+		free(text);
+	}
+
+	central_start(&c, d, NULL);
+	json_t *j = customer_get(&c, "L1");
+	assert_int_equal(int_at(json_object_get(j, "customer"), "lifetime_miles"), 1000000);
+	json_decref(j);
+	json_t *feed = feed_since(&c, TOKEN_AGENT, "customers:L1", "");
+	json_t *cu = find_change(feed, "customer", "L1"), *t = find_change(feed, "trip", "LT1");
+	assert_non_null(cu);
+	assert_int_equal(int_at(json_object_get(cu, "data"), "lifetime_miles"), 1000000);
+	assert_non_null(t);
+	assert_string_equal(str_at(json_array_get(json_object_get(json_object_get(t, "data"),
+								  "segments"), 0), "status"), "flown");
+	json_decref(feed);
+	feed_end(&c, TOKEN_AGENT, "all", end);
+	assert_int_equal(central_stop(&c), 0);
+
+	file_write_mode(bad,
+			"{\"kind\":\"customer\",\"data\":{\"id\":\"L2\",\"name\":\"Ann Lee\"}}\n"
+			"{\"kind\":\"trip\",\"data\":\n",
+			0600);
+	central_dir_path(d, "load", "log", log, sizeof log);
+	assert_int_not_equal(central_run((const char *const[]){ "load", bad, "--db", d->db, NULL },
+					 log, 60), 0);
+	text = file_read(log);
+	assert_non_null(strstr(text, "bad.jsonl:2:"));
+	free(text);
+	central_start(&c, d, NULL);
+	feed = feed_since(&c, TOKEN_AGENT, "all", end);
+	assert_int_equal(json_array_size(feed), 0);
+	json_decref(feed);
+	struct http h = get(&c, TOKEN_AGENT, "/v1/customers/L2");
+	expect_status(h, 404);
+	http_free(&h);
+	assert_int_equal(central_stop(&c), 0);
+}
+
 /* --- the server's life --------------------------------------------------------------------- */
 
 static void test_max_body(void **state)
@@ -2016,6 +2086,7 @@ int main(void)
 	};
 	const struct CMUnitTest life[] = {
 		cmocka_unit_test_setup_teardown(test_max_body, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_load, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_restart, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_sigterm_drains_in_flight, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_sigterm_longpoll, dir_setup, dir_teardown),
