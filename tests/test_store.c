@@ -760,6 +760,21 @@ static const char *leg_status(json_t *trip)
 		json_object_get(trip, "data"), "segments"), 0), "status"));
 }
 
+/* After `cur` in C1's scope: C1 with `miles`, trip `flown` with its leg
+ * flown, and trip `not` not at all. */
+static void expect_credited(int64_t cur, int miles, const char *flown, const char *not)
+{
+	const char *c1[] = { "c:C1" };
+	json_t *p = page(c1, 1, cur, false, NULL);
+	json_t *cu = find(p, "customer", "C1");
+	assert_non_null(cu);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(cu, "data"),
+							    "lifetime_miles")), miles);
+	assert_string_equal(leg_status(find(p, "trip", flown)), "flown");
+	assert_null(find(p, "trip", not));
+	json_decref(p);
+}
+
 /* Miles a leg flown credits touch no customer by themselves: the writer
  * says whom it credited. At once, the customer is published with the
  * trip; later, with its verdict, from the legs the verdict read. Nor does
@@ -773,7 +788,6 @@ static void test_credit_publishes_the_customer(void **state)
 				 "\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
 	const char *flown2[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S2\","
 				 "\"status\":\"flown\",\"at\":\"2026-11-22T10:42:00-08:00\"}}" };
-	const char *c1[] = { "c:C1" };
 	struct irm_err e = { 0 };
 	int64_t cur;
 	(void)state;
@@ -786,25 +800,11 @@ static void test_credit_publishes_the_customer(void **state)
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
 				   " WHERE kind = 'engine' AND id = 'C1'"), 1);
 	rounds(NOW);
-	json_t *p = page(c1, 1, cur, false, NULL);
-	json_t *cu = find(p, "customer", "C1");
-	assert_non_null(cu);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(cu, "data"),
-							    "lifetime_miles")), 1000000);
-	assert_string_equal(leg_status(find(p, "trip", "T1")), "flown");
-	assert_null(find(p, "trip", "T2"));
-	json_decref(p);
+	expect_credited(cur, 1000000, "T1", "T2");
 	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
 
 	apply(flown2, 1, NOW);
-	p = page(c1, 1, cur, false, NULL);
-	cu = find(p, "customer", "C1");
-	assert_non_null(cu);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(cu, "data"),
-							    "lifetime_miles")), 1001024);
-	assert_string_equal(leg_status(find(p, "trip", "T2")), "flown");
-	assert_null(find(p, "trip", "T1"));
-	json_decref(p);
+	expect_credited(cur, 1001024, "T2", "T1");
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
 				   " WHERE kind != 'engine'"), 0);
 }
