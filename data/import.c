@@ -42,10 +42,14 @@ enum irm_status import_put(struct cache *c, const struct record *r,
 	case RECORD_SEGMENT_STATUS:
 		return records_put_segment_status(c, &r->u.status, rules, o, touched, e);
 	case RECORD_DELETE:
-		/* A trip's members lose the projections on its legs. */
+		/* A trip's members lose the projections on its legs; a customer
+		 * deleted is told too, so that no verdict or document of it
+		 * decided before is written after. */
 		if (r->u.del.of == RECORD_TRIP &&
 		    (s = records_trip_members(c, r->u.del.id, touched, e)) != IRM_OK)
 			return s;
+		if (r->u.del.of == RECORD_CUSTOMER)
+			engine_set_add(touched, r->u.del.id);
 		return records_delete(c, &r->u.del, o, e);
 	}
 	return err_set(e, IRM_EINPUT, "kind: unknown record kind");

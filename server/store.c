@@ -233,8 +233,9 @@ static const char MIGRATE_4[] =
 static const char MIGRATE_5[] = DROP_TRIGGERS TRIGGERS;
 
 /* How central_touched and its triggers are: 0, today's (or no store yet);
- * 1, triggers of before (by SELECT, on every column of customers, or on
- * segments); 2, no generations. -1: it could not be read. */
+ * 1, triggers of before (by SELECT, on other columns of customers than
+ * CUSTOMER_PROFILE, or on segments); 2, no generations. -1: it could not
+ * be read. */
 static int touched_old(sqlite3 *db)
 {
 	sqlite3_stmt *q;
@@ -242,7 +243,8 @@ static int touched_old(sqlite3 *db)
 	if (sqlite3_prepare_v2(db, "SELECT CASE WHEN count(*) > 0 AND sum(name = 'gen') = 0 THEN 2"
 			       " WHEN (SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
 			       "  AND (name = 'central_customers_u' AND (sql NOT LIKE '%VALUES%'"
-			       "  OR sql NOT LIKE '%UPDATE OF%') OR name = 'central_segments_u')) THEN 1"
+			       "  OR sql NOT LIKE '%UPDATE OF " CUSTOMER_PROFILE " ON%')"
+			       "  OR name = 'central_segments_u')) THEN 1"
 			       " ELSE 0 END FROM pragma_table_info('central_touched')",
 			       -1, &q, NULL) != SQLITE_OK)
 		return -1;
@@ -535,7 +537,19 @@ static enum irm_status meta_put_int(struct store *s, const char *key, int64_t v,
  * most, so that a rollback, or a writer in another process (irm-central
  * load), costs no more than that. */
 static pthread_mutex_t lock_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t lock_freed = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t lock_freed;
+static pthread_once_t lock_freed_once = PTHREAD_ONCE_INIT;
+
+/* Timed by the monotonic clock: a step of the wall clock must not park a
+ * writer. */
+static void lock_freed_init(void)
+{
+	pthread_condattr_t a;
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&lock_freed, &a);
+	pthread_condattr_destroy(&a);
+}
 
 static int64_t mono_us(void)
 {
@@ -553,7 +567,7 @@ static int on_busy(void *cls, int tries)
 	if (now - s->busy_since_us >= (int64_t)s->busy_ms * 1000)
 		return 0;  /* SQLITE_BUSY */
 	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
+	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_nsec += 1000000;
 	if (until.tv_nsec >= 1000000000) {
 		until.tv_sec++;
@@ -568,6 +582,7 @@ static int on_busy(void *cls, int tries)
 /* How long a write may wait for the lock from now on. */
 static void busy_wait_for(struct store *s, int ms)
 {
+	pthread_once(&lock_freed_once, lock_freed_init);
 	s->busy_ms = ms;
 	sqlite3_busy_handler(s->db, on_busy, s);
 }
@@ -1321,14 +1336,30 @@ static enum irm_status stored_read(struct store *s, enum kind k, const char *id,
 	return IRM_OK;
 }
 
+/* Whether two reads of a row's publication found the same: any publish
+ * since gives it a new entry under some key. */
+static bool stored_same(const struct stored *a, const struct stored *b)
+{
+	if (!a->read || !b->read || a->had != b->had || a->rid != b->rid || a->m.n != b->m.n)
+		return false;
+	for (size_t i = 0; i < a->m.n; i++)
+		if (a->m.v[i].seq != b->m.v[i].seq || strcmp(a->m.v[i].key, b->m.v[i].key) != 0)
+			return false;
+	return true;
+}
+
 /* One row: its document against the stored one; new entries where it
- * changed or entered a key, evictions where it left one. `built`, its
- * document from a snapshot nothing has touched it since, and `was`, what
- * was published of it then, when nothing was published since: each
- * taken when given, else read here. */
+ * changed or entered a key, evictions where it left one. `built` is its
+ * document from a round's snapshot nothing has touched it since, and
+ * `was` what was published of it then: with `was_now` (nothing published
+ * since), that is what is published now; else it is read again, and when
+ * another writer published the row meanwhile (the sweep, say, which
+ * touches no row of a trip's members it publishes, and keys them by a
+ * later clock) the document is built again here too. With neither, both
+ * are read and built here. */
 static enum irm_status publish_row(struct store *s, struct work *w, enum kind k, const char *id,
 				   int64_t now, struct store_keys *woken, struct doc *built,
-				   struct stored *was, struct irm_err *e)
+				   struct stored *was, bool was_now, struct irm_err *e)
 {
 	struct doc d = { 0 };
 	struct store_keys old = { 0 };  /* the keys that hold it now */
@@ -1337,18 +1368,19 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 	bool moved = false;
 	enum irm_status st = IRM_OK;
 
-	if (built) {
-		d = *built;
-		memset(built, 0, sizeof *built);
-	} else {
-		st = doc_build(s, k, id, now, &d, e);
-	}
-	if (st != IRM_OK)
-		goto out;
-	if (was && was->read) {
+	bool take = built != NULL;
+	if (was && was_now && was->read) {
 		o = *was;
 		memset(was, 0, sizeof *was);
 	} else if ((st = stored_read(s, k, id, &o, e)) != IRM_OK) {
+		goto out;
+	} else if (was && !stored_same(&o, was)) {
+		take = false;  /* another writer published it since the round read it */
+	}
+	if (take) {
+		d = *built;
+		memset(built, 0, sizeof *built);
+	} else if ((st = doc_build(s, k, id, now, &d, e)) != IRM_OK) {
 		goto out;
 	}
 	const bool had = o.had;
@@ -1584,7 +1616,7 @@ static enum irm_status publish_pending(struct store *s, struct work *w, struct s
 			}
 			const bool use = b && b->fresh;
 			st = publish_row(s, w, (enum kind)k, id, now, woken, use ? &b->d : NULL,
-					 use && r->same_docs ? &b->was : NULL, e);
+					 use ? &b->was : NULL, use && r->same_docs, e);
 			if (b)
 				b->fresh = false;  /* used, or stale */
 		}
@@ -1871,8 +1903,14 @@ enum irm_status store_round_write(struct store *s, struct store_round *r, int64_
 			const char *id = (const char *)sqlite3_column_text(q, 2);
 			struct built *b = round_find(r, kind, id);
 			const bool known = kind_parse(kind, &k);
-			if (known && !b && gen <= head)
-				continue;  /* not read: the next round */
+			if (known && !b && gen <= head) {
+				/* not read: the next round; nor its document kept with
+				 * a verdict, for a customer changed since */
+				struct built *eb = k == K_CUSTOMER ? round_find(r, "engine", id) : NULL;
+				if (eb)
+					eb->fresh = false;
+				continue;
+			}
 			if (known && b && b->gen != gen && gen <= head) {
 				char key[400];
 				round_key(key, sizeof key, kind, id);

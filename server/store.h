@@ -87,7 +87,8 @@ bool store_keys_match(const struct store_keys *k, const char *const *keys, size_
 enum irm_status store_evaluate_later(struct store *s, const struct engine_set *customers,
 				     struct irm_err *e);
 /* Note customers to publish (inside the caller's transaction): those a
- * write credited with miles, which touches no customer by itself. */
+ * write touched (import_put's `touched`), among them those it credited
+ * with miles, which touches no customer by itself. */
 enum irm_status store_touch_customers(struct store *s, const struct engine_set *customers,
 				      struct irm_err *e);
 /* A transaction that ran the milestone engine itself says so (inside it):
