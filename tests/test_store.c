@@ -974,24 +974,34 @@ static void test_round_read_before_a_sweep(void **state)
 	another_publish(NOW);
 }
 
+/* C1 on T1 applied at once, then `later` stored to publish later, and a
+ * round's first part read: the round, its second part for the test to
+ * write once it has written something between the two. */
+static struct store_round *round_between(const char *const *later)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
+	struct irm_err e = { 0 };
+	struct store_round *r;
+	apply(lines, 2, NOW);
+	ingest_later(later, 1);
+	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);
+	return r;
+}
+
 /* A customer deleted between a round's two parts: neither its verdict nor
  * its document the round decided is written; the delete is what the feed
  * says last, and its alerts stay gone. */
 static void test_round_after_a_delete(void **state)
 {
-	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
 	const char *flown[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
 				"\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
 	const char *del[] = { "{\"kind\":\"delete\",\"data\":{\"kind\":\"customer\",\"id\":\"C1\"}}" };
 	const char *all[] = { "*" };
 	const char *alerts = "SELECT count(*) FROM alerts WHERE customer_id = 'C1'";
 	struct irm_err e = { 0 };
-	struct store_round *r;
 	int64_t cur;
 	(void)state;
-	apply(lines, 2, NOW);
-	ingest_later(flown, 1);
-	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);  /* C1 crosses 1M */
+	struct store_round *r = round_between(flown);  /* C1 crosses the million */
 	ingest_later(del, 1);
 	assert_int_equal(sql_value(db_path, alerts), 0);
 	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
@@ -1014,16 +1024,11 @@ static void test_round_after_a_delete(void **state)
  * its verdicts. */
 static void test_round_after_a_publish(void **state)
 {
-	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
 	const char *a[] = { CUSTOMER("C1", "Dale A. Brewer") }, *b[] = { CUSTOMER("C1", "Dale B. Brewer") };
 	const char *all[] = { "*" };
-	struct irm_err e = { 0 };
-	struct store_round *r;
 	int64_t cur;
 	(void)state;
-	apply(lines, 2, NOW);
-	ingest_later(a, 1);
-	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);
+	struct store_round *r = round_between(a);
 	apply(b, 1, NOW);  /* stored, evaluated and published at once */
 	json_decref(page(all, 1, 0, false, &cur));
 	int64_t alerts = sql_value(db_path, "SELECT count(*) FROM alert_history");
