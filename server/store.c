@@ -345,12 +345,10 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_META_PUT] = "INSERT OR REPLACE INTO central_meta(key, value) VALUES (?1, ?2)",
 	[Q_TOUCHED] = "SELECT kind, id FROM central_touched WHERE kind != 'engine'",
 	[Q_TOUCHED_CLEAR] = "DELETE FROM central_touched WHERE kind != 'engine'",
-	[Q_LEFT_PUT] = "INSERT OR REPLACE INTO central_touched(kind, id, first)"
-		       " VALUES ('engine', ?1, " FIRST("'engine'", "?1") ")",
-	[Q_CUSTOMER_TOUCH] = "INSERT OR REPLACE INTO central_touched(kind, id, first)"
-			     " VALUES ('customer', ?1, " FIRST("'customer'", "?1") ")",
-	[Q_TRIP_TOUCH] = "INSERT OR REPLACE INTO central_touched(kind, id, first)"
-			 " VALUES ('trip', ?1, " FIRST("'trip'", "?1") ")",
+	/* the triggers' touch, by a bound id */
+	[Q_LEFT_PUT] = TOUCH("engine", "?1"),
+	[Q_CUSTOMER_TOUCH] = TOUCH("customer", "?1"),
+	[Q_TRIP_TOUCH] = TOUCH("trip", "?1"),
 	[Q_LEG_TRIP] = "SELECT t.id FROM segments s JOIN trips t ON t.rid = s.trip WHERE s.rid = ?1",
 	[Q_ROUND_LIST] = "SELECT gen, kind, id FROM central_touched ORDER BY first, gen LIMIT ?1",
 	/* the newest generation given, even when its row is gone */

@@ -6,12 +6,11 @@
  * How a change reaches the feed: triggers on the cache's tables note each
  * row written in central_touched (the trips of legs whose status changed
  * are noted by the store itself, the customers credited with miles by the
- * writer); store_publish(), in the writer's
- * transaction (or a round of the publisher thread: store_round_read and
- * store_round_write), turns each touched row into its document (the JSON
- * of the contract), compares it with the one stored, and when it differs
- * gives it a new version and a new feed entry under every scope key it
- * belongs to:
+ * writer); store_publish(), in the writer's transaction (or a round of the
+ * publisher thread: store_round_read and store_round_write), turns each
+ * touched row into its document (the JSON of the contract), compares it
+ * with the one stored, and when it differs gives it a new version and a
+ * new feed entry under every scope key it belongs to:
  *
  *   "*"       every row (scope all)
  *   "c:ID"    a customer's profile, trips, alerts, notes (customers:ID,…)

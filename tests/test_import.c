@@ -318,6 +318,16 @@ static void test_trip_resent_credits_once(void **state)
 	free(t2);
 }
 
+/* Customer `id`'s lifetime miles and flights, as stored. */
+static void expect_flown(const char *id, long long miles, long long flights)
+{
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT lifetime_miles FROM customers WHERE id = '%s'", id);
+	assert_int_equal(sql_value(db_path, sql), miles);
+	snprintf(sql, sizeof sql, "SELECT lifetime_flights FROM customers WHERE id = '%s'", id);
+	assert_int_equal(sql_value(db_path, sql), flights);
+}
+
 /* Each member on a trip is credited once for a leg, however often the
  * trip lists them (and one not known as a customer is passed over); a
  * resent booking credits the legs it marks flown, each once. */
@@ -343,10 +353,8 @@ static void test_every_member_credited_once(void **state)
 				     "\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}\n", &st, &e),
 			 IRM_OK);
 	assert_int_equal(st.updated, 1);
-	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1000000);
-	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1403);
-	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 1034);
-	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C2'"), 1);
+	expect_flown("C1", 1000000, 1403);
+	expect_flown("C2", 1034, 1);
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM customers"), 2);
 
 	/* Resent with both legs flown: S21 keeps its event's status (no second
@@ -357,10 +365,8 @@ static void test_every_member_credited_once(void **state)
 	if (import_text(again, &st, &e) != IRM_OK)
 		fail_msg("%s", e.msg);
 	assert_int_equal(st.updated, 1);
-	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C1'"), 1001024);
-	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C1'"), 1404);
-	assert_int_equal(sql_value(db_path, "SELECT lifetime_miles FROM customers WHERE id = 'C2'"), 2058);
-	assert_int_equal(sql_value(db_path, "SELECT lifetime_flights FROM customers WHERE id = 'C2'"), 2);
+	expect_flown("C1", 1001024, 1404);
+	expect_flown("C2", 2058, 2);
 	free(again);
 }
 
