@@ -29,6 +29,7 @@
 #include "central.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -113,21 +114,54 @@ static size_t buf_write(char *data, size_t size, size_t n, void *cls)
 }
 
 /* CPU seconds (user + system) a process has used, from /proc; -1 if gone. */
-static double proc_cpu_s(pid_t pid)
+/* User and system CPU of a /proc stat file, in seconds (-1: unread); its
+ * name in name[16] when name is not NULL. */
+static double stat_cpu_s(const char *path, char name[16])
 {
-	char path[64], text[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	char text[1024];
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;
 	size_t n = fread(text, 1, sizeof text - 1, f);
 	fclose(f);
 	text[n] = '\0';
-	const char *p = strrchr(text, ')');  /* the name may hold spaces */
+	const char *open = strchr(text, '('), *p = strrchr(text, ')');  /* the name may hold spaces */
 	unsigned long long ut = 0, st = 0;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+	if (!open || !p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
 		return -1;
+	if (name)
+		snprintf(name, 16, "%.*s", (int)(p - open - 1), open + 1);
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double proc_cpu_s(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	return stat_cpu_s(path, NULL);
+}
+
+/* The CPU of the process's threads named `name` (the server names its
+ * publisher and ticker; libmicrohttpd its workers), together. */
+static double threads_cpu_s(pid_t pid, const char *name)
+{
+	char path[64], comm[16];
+	double sum = 0;
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	for (struct dirent *t; (t = readdir(d));) {
+		if (t->d_name[0] == '.')
+			continue;
+		char stat[400];
+		snprintf(stat, sizeof stat, "%s/%s/stat", path, t->d_name);
+		double c = stat_cpu_s(stat, comm);
+		if (c > 0 && strcmp(comm, name) == 0)
+			sum += c;
+	}
+	closedir(d);
+	return sum;
 }
 
 static double self_cpu_s(void)
@@ -993,7 +1027,8 @@ static void ingest(const struct server *s, char *const *ids, size_t n_ids, char 
 
 	if (!h)
 		return;
-	double c0 = proc_cpu_s(s->pid);
+	double c0 = proc_cpu_s(s->pid), p0 = threads_cpu_s(s->pid, "irm-publisher"),
+	       r0 = threads_cpu_s(s->pid, "MHD-worker");
 	while (batches < INGEST_BATCHES && (batches + 1) * BATCH <= n_ids &&
 	       (batches < 3 || total * 1e3 < INGEST_MS)) {
 		events_body(&body, ids + batches * BATCH, BATCH);
@@ -1014,7 +1049,8 @@ static void ingest(const struct server *s, char *const *ids, size_t n_ids, char 
 		events += BATCH;
 	}
 	double after = later && batches ? drained(s) : 0;
-	double cpu = proc_cpu_s(s->pid) - c0;
+	double cpu = proc_cpu_s(s->pid) - c0, pub = threads_cpu_s(s->pid, "irm-publisher") - p0,
+	       req = threads_cpu_s(s->pid, "MHD-worker") - r0;
 	curl_easy_cleanup(h);
 	free(body.p);
 	free(ans.p);
@@ -1037,6 +1073,10 @@ static void ingest(const struct server *s, char *const *ids, size_t n_ids, char 
 	}
 	snprintf(buf, sizeof buf, "%.0f µs", cpu * 1e6 / (double)events);
 	measure_row("  server CPU an event", buf, "");
+	/* Which thread holds the rate: the requests', or the publisher's
+	 * (the snapshot part and the write part of each round, in turn). */
+	snprintf(buf, sizeof buf, "%.0f / %.0f µs", req * 1e6 / (double)events, pub * 1e6 / (double)events);
+	measure_row("    of which requests / publisher", buf, later ? "" : "(now: the publisher idles)");
 	long counts[3];
 	char end[64];
 	if (feed_since(s, cursor, counts, end, sizeof end)) {

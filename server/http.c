@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -469,6 +470,7 @@ static void *tick(void *cls)
 	struct store *st = NULL;
 	int64_t last_sweep = 0;
 	unsigned long ticks = 0;
+	prctl(PR_SET_NAME, "irm-ticker");  /* as top -H and /proc name it */
 
 	while (!atomic_load(&s->stopping)) {
 		usleep(50000);
@@ -591,6 +593,7 @@ static void *publish_loop(void *cls)
 	struct irm_err e = { 0 };
 	struct store *st = NULL;
 
+	prctl(PR_SET_NAME, "irm-publisher");
 	pthread_mutex_lock(&s->lock);
 	while (!atomic_load(&s->stopping)) {
 		if (!s->publish_wanted) {

@@ -7,6 +7,7 @@
 #include "testutil.h"
 #include "central.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdbool.h>
 
@@ -335,6 +336,32 @@ static void test_health(void **state)
 	h = http_get(&g->c, "/v1/health", TOKEN_BAD);
 	expect_status(h, 200);
 	http_free(&h);
+}
+
+/* The server's own threads by name, as top -H and the bench see them:
+ * the publisher and the ticker, once each. */
+static void test_thread_names(void **state)
+{
+	struct group *g = *state;
+	char dir[64], path[400];
+	int publisher = 0, ticker = 0;
+	snprintf(dir, sizeof dir, "/proc/%d/task", (int)g->c.pid);
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	for (struct dirent *t; (t = readdir(d));) {
+		if (t->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s/comm", dir, t->d_name);
+		char *comm = file_read(path);
+		if (comm) {
+			publisher += strcmp(comm, "irm-publisher\n") == 0;
+			ticker += strcmp(comm, "irm-ticker\n") == 0;
+		}
+		free(comm);
+	}
+	closedir(d);
+	assert_int_equal(publisher, 1);
+	assert_int_equal(ticker, 1);
 }
 
 static void test_unauthorized(void **state)
@@ -2055,6 +2082,7 @@ int main(void)
 
 	const struct CMUnitTest reads[] = {
 		cmocka_unit_test(test_health),
+		cmocka_unit_test(test_thread_names),
 		cmocka_unit_test(test_unauthorized),
 		cmocka_unit_test(test_forbidden),
 		cmocka_unit_test(test_routes),
