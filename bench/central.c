@@ -113,7 +113,6 @@ static size_t buf_write(char *data, size_t size, size_t n, void *cls)
 	return add;
 }
 
-/* CPU seconds (user + system) a process has used, from /proc; -1 if gone. */
 /* User and system CPU of a /proc stat file, in seconds (-1: unread); its
  * name in name[16] when name is not NULL. */
 static double stat_cpu_s(const char *path, char name[16])
@@ -134,6 +133,7 @@ static double stat_cpu_s(const char *path, char name[16])
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* CPU seconds (user + system) a process has used, from /proc; -1 if gone. */
 static double proc_cpu_s(pid_t pid)
 {
 	char path[64];
@@ -142,7 +142,8 @@ static double proc_cpu_s(pid_t pid)
 }
 
 /* The CPU of the process's threads named `name` (the server names its
- * publisher and ticker; libmicrohttpd its workers), together. */
+ * publisher and ticker), together; or, with name NULL, of its main thread
+ * (which takes signals), whose id is the process's. */
 static double threads_cpu_s(pid_t pid, const char *name)
 {
 	char path[64], comm[16];
@@ -157,7 +158,7 @@ static double threads_cpu_s(pid_t pid, const char *name)
 		char stat[400];
 		snprintf(stat, sizeof stat, "%s/%s/stat", path, t->d_name);
 		double c = stat_cpu_s(stat, comm);
-		if (c > 0 && strcmp(comm, name) == 0)
+		if (c > 0 && (name ? strcmp(comm, name) == 0 : atoi(t->d_name) == (int)pid))
 			sum += c;
 	}
 	closedir(d);
@@ -1028,7 +1029,7 @@ static void ingest(const struct server *s, char *const *ids, size_t n_ids, char 
 	if (!h)
 		return;
 	double c0 = proc_cpu_s(s->pid), p0 = threads_cpu_s(s->pid, "irm-publisher"),
-	       r0 = threads_cpu_s(s->pid, "MHD-worker");
+	       o0 = threads_cpu_s(s->pid, "irm-ticker") + threads_cpu_s(s->pid, NULL);
 	while (batches < INGEST_BATCHES && (batches + 1) * BATCH <= n_ids &&
 	       (batches < 3 || total * 1e3 < INGEST_MS)) {
 		events_body(&body, ids + batches * BATCH, BATCH);
@@ -1050,7 +1051,7 @@ static void ingest(const struct server *s, char *const *ids, size_t n_ids, char 
 	}
 	double after = later && batches ? drained(s) : 0;
 	double cpu = proc_cpu_s(s->pid) - c0, pub = threads_cpu_s(s->pid, "irm-publisher") - p0,
-	       req = threads_cpu_s(s->pid, "MHD-worker") - r0;
+	       other = threads_cpu_s(s->pid, "irm-ticker") + threads_cpu_s(s->pid, NULL) - o0;
 	curl_easy_cleanup(h);
 	free(body.p);
 	free(ans.p);
@@ -1073,10 +1074,14 @@ static void ingest(const struct server *s, char *const *ids, size_t n_ids, char 
 	}
 	snprintf(buf, sizeof buf, "%.0f µs", cpu * 1e6 / (double)events);
 	measure_row("  server CPU an event", buf, "");
-	/* Which thread holds the rate: the requests', or the publisher's
-	 * (the snapshot part and the write part of each round, in turn). */
-	snprintf(buf, sizeof buf, "%.0f / %.0f µs", req * 1e6 / (double)events, pub * 1e6 / (double)events);
-	measure_row("    of which requests / publisher", buf, later ? "" : "(now: the publisher idles)");
+	/* Which thread holds the rate: the request threads' (libmicrohttpd's,
+	 * whatever it names them), or the publisher's (the snapshot part and
+	 * the write part of each round, in turn); the rest is the ticker's and
+	 * the main thread's. */
+	snprintf(buf, sizeof buf, "%.0f / %.0f / %.0f µs", (cpu - pub - other) * 1e6 / (double)events,
+		 pub * 1e6 / (double)events, other * 1e6 / (double)events);
+	measure_row("    request threads / publisher / rest", buf,
+		    later ? "" : "(each request publishes its own batch)");
 	long counts[3];
 	char end[64];
 	if (feed_since(s, cursor, counts, end, sizeof end)) {

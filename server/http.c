@@ -1,6 +1,7 @@
 /* http.c — irm-central's HTTP side: libmicrohttpd's thread pool, one
  * request from its first byte to its log line, parked long-polls, the
  * ticker, and stopping cleanly on SIGTERM. */
+#define _GNU_SOURCE             /* pthread_setname_np */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -470,7 +470,6 @@ static void *tick(void *cls)
 	struct store *st = NULL;
 	int64_t last_sweep = 0;
 	unsigned long ticks = 0;
-	prctl(PR_SET_NAME, "irm-ticker");  /* as top -H and /proc name it */
 
 	while (!atomic_load(&s->stopping)) {
 		usleep(50000);
@@ -593,7 +592,6 @@ static void *publish_loop(void *cls)
 	struct irm_err e = { 0 };
 	struct store *st = NULL;
 
-	prctl(PR_SET_NAME, "irm-publisher");
 	pthread_mutex_lock(&s->lock);
 	while (!atomic_load(&s->stopping)) {
 		if (!s->publish_wanted) {
@@ -795,6 +793,8 @@ int server_run(const struct server_opts *o)
 			o->faults);
 	pthread_create(&ticker, NULL, tick, s);
 	pthread_create(&publisher, NULL, publish_loop, s);
+	pthread_setname_np(ticker, "irm-ticker");  /* as top -H names them */
+	pthread_setname_np(publisher, "irm-publisher");
 	server_publish_soon(s);  /* what an earlier run left */
 	if (o->port_file && write_port_file(o->port_file, port, &e) != IRM_OK)
 		fprintf(stderr, "irm-central: %s\n", e.msg);
