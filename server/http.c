@@ -506,9 +506,8 @@ static void *tick(void *cls)
 			fprintf(stderr, "irm-central: %s\n", e.msg);
 		if (ticks % 40 == 0 && store_compact(st, &e) != IRM_OK)
 			fprintf(stderr, "irm-central: %s\n", e.msg);
-		/* Rows left waiting with nothing arriving after them (after an
-		 * error, or rows a round set aside): the publisher looks again
-		 * every second. */
+		/* Entries left waiting with nothing arriving after them (after
+		 * an error): the publisher looks again every second. */
 		int64_t backlog;
 		if (ticks % 20 == 0 && store_backlog(st, &backlog, &e) == IRM_OK && backlog > 0)
 			server_publish_soon(s);
@@ -540,15 +539,12 @@ void server_publish_soon(struct server *s)
 
 /* Rounds until nothing is left: each reads a snapshot outside the write
  * lock (documents built, customers evaluated), then writes under it what
- * nothing touched since. What a round sets aside the next one does; a
- * third round with nothing touched since leaves what remains to the next
- * wake (the ticker's, within a second). */
+ * nothing touched since, and clears the entries it read. What a round
+ * sets aside the next one does. */
 static void publish_rounds(struct server *s, struct store *st)
 {
 	struct irm_err e = { 0 };
 	struct store_round *prev = NULL;
-	int64_t last_top = -1;
-	int same = 0;
 	while (!atomic_load(&s->stopping)) {
 		struct store_round *r = NULL;
 		struct store_keys woken = { 0 };
@@ -559,9 +555,7 @@ static void publish_rounds(struct server *s, struct store *st)
 			fprintf(stderr, "irm-central: publishing: %s\n", e.msg);
 			return;
 		}
-		same = store_round_top(r) == last_top ? same + 1 : 0;
-		last_top = store_round_top(r);
-		if (!store_round_size(r) || same > 1) {
+		if (!store_round_size(r)) {
 			store_round_free(&r);
 			return;
 		}

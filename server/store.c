@@ -1,8 +1,8 @@
 /* store.c — irm-central's store: the feed, its documents, the actions log.
  *
  * The flow of a write: the request's transaction changes the cache's
- * tables through data/ (records, alerts, notes); the triggers below note
- * each changed row in central_touched (a leg's status and a customer's
+ * tables through data/ (records, alerts, notes); the triggers below append
+ * each changed row to central_queue (a leg's status and a customer's
  * miles are noted by the store and the writer instead: on_update,
  * store_touch_customers); store_publish() then makes each
  * one's document and feed entries, still inside that transaction, so a
@@ -61,20 +61,14 @@ void store_opts_default(struct store_opts *o)
 
 /* --- schema ---------------------------------------------------------------- */
 
-/* A row touched: noted again with a newer generation each time, so a
- * document built from an older snapshot can tell it is out of date, but
- * keeping its place in the queue (first), so a row touched again and
- * again is not always at its back. */
-#define FIRST(kind, idexpr)                                                               \
-	"coalesce((SELECT c.first FROM central_touched c WHERE c.kind = " kind               \
-	" AND c.id = " idexpr "), (SELECT coalesce(max(seq), 0) + 1 FROM sqlite_sequence"    \
-	" WHERE name = 'central_touched'))"
-/* One row of VALUES, not INSERT … SELECT: a SELECT that reads the table it
- * inserts into is copied to a temporary table first, which costs more than
- * the rest of the touch together. NULL ids are kept out by WHEN. */
+/* A row touched: an entry appended to the queue, each touch its own, with
+ * a number that is never given again (AUTOINCREMENT): a round tells what
+ * was touched after its snapshot by the numbers after the last it saw.
+ * One row of VALUES, not INSERT … SELECT: a SELECT that reads the table
+ * it inserts into is copied to a temporary table first. NULL ids are
+ * kept out by WHEN. */
 #define TOUCH(kind, idexpr) \
-	"INSERT OR REPLACE INTO central_touched(kind, id, first) VALUES ('" kind "', " idexpr \
-	", " FIRST("'" kind "'", idexpr) ");"
+	"INSERT INTO central_queue(kind, id) VALUES ('" kind "', " idexpr ");"
 #define TOUCH_TRIGGER(name, when, table, kind, idexpr)                                      \
 	"CREATE TRIGGER IF NOT EXISTS " name " AFTER " when " ON " table                       \
 	" WHEN " idexpr " IS NOT NULL BEGIN " TOUCH(kind, idexpr) " END;"
@@ -107,11 +101,9 @@ void store_opts_default(struct store_opts *o)
 	" WHERE data IS NULL;"                                                           \
 	"CREATE INDEX IF NOT EXISTS central_feed_tomb ON central_feed(at_utc) WHERE op != 'upsert';"
 
-/* Rows to publish, and customers to evaluate (kind "engine"), each once,
- * by the generation of their last touch. */
-#define TOUCHED_COLUMNS                                                                  \
-	"gen INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL,"   \
-	" first INTEGER NOT NULL, UNIQUE(kind, id)"
+/* Rows to publish, and customers to evaluate (kind "engine"), in the
+ * order they were touched, a row as often as it was. */
+#define QUEUE_COLUMNS "seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL"
 
 /* A customer's columns but its four counts of flown legs. The miles a leg
  * flown credits are no touch of the customer's: the writer says who it
@@ -137,7 +129,7 @@ void store_opts_default(struct store_opts *o)
 static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS central_meta("
 	"  key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS central_touched(" TOUCHED_COLUMNS ");"
+	"CREATE TABLE IF NOT EXISTS central_queue(" QUEUE_COLUMNS ");"
 	"CREATE TABLE IF NOT EXISTS central_docs(" DOCS_COLUMNS ");"
 	/* Kept in the order it is read: a scope's page is one range. */
 	"CREATE TABLE IF NOT EXISTS central_feed(" FEED_COLUMNS ") WITHOUT ROWID;"
@@ -219,37 +211,27 @@ static const char MIGRATE_3[] =
 	"DROP TRIGGER IF EXISTS central_notes_u; DROP TRIGGER IF EXISTS central_notes_d;"        \
 	"DROP TRIGGER IF EXISTS central_segments_u; DROP TRIGGER IF EXISTS central_greetings_i;"
 
-/* Touched rows noted without a generation, their triggers with them. */
-static const char MIGRATE_4[] =
+/* Touched rows kept each once by (kind, id), in central_touched, by
+ * triggers of this or an older kind: the rows go into the queue, and the
+ * triggers are today's. */
+static const char MIGRATE_QUEUE[] =
 	DROP_TRIGGERS
-	"CREATE TABLE central_touched_4(" TOUCHED_COLUMNS ");"
-	"INSERT INTO central_touched_4(kind, id, first) SELECT kind, id, 0 FROM central_touched;"
+	"CREATE TABLE IF NOT EXISTS central_queue(" QUEUE_COLUMNS ");"
+	"INSERT INTO central_queue(kind, id) SELECT kind, id FROM central_touched;"
 	"DROP TABLE central_touched;"
-	"ALTER TABLE central_touched_4 RENAME TO central_touched;"
 	TRIGGERS;
 
-/* Triggers that touched a row by INSERT … SELECT, a customer for every
- * credit of miles, or a trip for its legs' statuses. */
-static const char MIGRATE_5[] = DROP_TRIGGERS TRIGGERS;
-
-/* How central_touched and its triggers are: 0, today's (or no store yet);
- * 1, triggers of before (by SELECT, on other columns of customers than
- * CUSTOMER_PROFILE, or on segments); 2, no generations. -1: it could not
- * be read. */
+/* Whether the touched rows are kept the old way (MIGRATE_QUEUE): 1 or 0,
+ * or -1 when that could not be read. */
 static int touched_old(sqlite3 *db)
 {
 	sqlite3_stmt *q;
 	int v = -1;
-	if (sqlite3_prepare_v2(db, "SELECT CASE WHEN count(*) > 0 AND sum(name = 'gen') = 0 THEN 2"
-			       " WHEN (SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
-			       "  AND (name = 'central_customers_u' AND (sql NOT LIKE '%VALUES%'"
-			       "  OR sql NOT LIKE '%UPDATE OF " CUSTOMER_PROFILE " ON%')"
-			       "  OR name = 'central_segments_u')) THEN 1"
-			       " ELSE 0 END FROM pragma_table_info('central_touched')",
-			       -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+			       " AND name = 'central_touched'", -1, &q, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(q) == SQLITE_ROW)
-		v = sqlite3_column_int(q, 0);
+		v = sqlite3_column_int(q, 0) > 0;
 	sqlite3_finalize(q);
 	return v;
 }
@@ -291,7 +273,7 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 	bool ok = v >= 0 && t >= 0 && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
 		  (v = layout(db)) >= 0 && (t = touched_old(db)) >= 0;
 	if (ok && t)
-		ok = sqlite3_exec(db, t == 2 ? MIGRATE_4 : MIGRATE_5, NULL, NULL, &msg) == SQLITE_OK;
+		ok = sqlite3_exec(db, MIGRATE_QUEUE, NULL, NULL, &msg) == SQLITE_OK;
 	/* 0 -> 1 -> 3: MIGRATE_2 writes today's documents at once */
 	if (ok && v == 0)
 		ok = sqlite3_exec(db, MIGRATE_1, NULL, NULL, &msg) == SQLITE_OK;
@@ -313,8 +295,7 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
  * range (?1, ?2] or [?3, ?4), joined to it by `join`; idexpr makes the id
  * of x.v. */
 #define SWEEP_TOUCH(kind, idexpr, col, join)                                             \
-	"INSERT OR REPLACE INTO central_touched(kind, id, first) SELECT '" kind "', " idexpr \
-	", " FIRST("'" kind "'", idexpr) " FROM ("                                       \
+	"INSERT INTO central_queue(kind, id) SELECT '" kind "', " idexpr " FROM ("          \
 	" SELECT " col " AS v FROM segments s " join " WHERE s.dep_utc > ?1 AND s.dep_utc <= ?2" \
 	" UNION SELECT " col " FROM segments s " join " WHERE s.dep_utc >= ?3 AND s.dep_utc < ?4) x"
 
@@ -322,7 +303,8 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 enum {
 	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_LEFT_PUT, Q_CUSTOMER_TOUCH,
 	Q_TRIP_TOUCH, Q_LEG_TRIP,
-	Q_ROUND_LIST, Q_TOUCHED_TOP, Q_BACKLOG, Q_GEN_OF, Q_GEN_DEL, Q_ROUND_ROWS, Q_DOC_GET, Q_DOC_NEW, Q_DOC_PUT, Q_DOC_KEYS,
+	Q_ROUND_LIST, Q_QUEUE_TOP, Q_BACKLOG, Q_QUEUE_RANGE, Q_QUEUE_CUT, Q_QUEUE_OWN_CUT,
+	Q_QUEUE_DEL, Q_DOC_GET, Q_DOC_NEW, Q_DOC_PUT, Q_DOC_KEYS,
 	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_STALE_PUT, Q_STALE_DEL, Q_STALE_CLEAR,
 	Q_STALE_ANY, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
 	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_KEY, Q_ACTION_GET,
@@ -343,21 +325,23 @@ enum {
 static const char *const SQL[Q_COUNT] = {
 	[Q_META_GET] = "SELECT value FROM central_meta WHERE key = ?1",
 	[Q_META_PUT] = "INSERT OR REPLACE INTO central_meta(key, value) VALUES (?1, ?2)",
-	[Q_TOUCHED] = "SELECT kind, id FROM central_touched WHERE kind != 'engine'",
-	[Q_TOUCHED_CLEAR] = "DELETE FROM central_touched WHERE kind != 'engine'",
+	[Q_TOUCHED] = "SELECT kind, id FROM central_queue WHERE kind != 'engine'",
+	[Q_TOUCHED_CLEAR] = "DELETE FROM central_queue WHERE kind != 'engine'",
 	/* the triggers' touch, by a bound id */
 	[Q_LEFT_PUT] = TOUCH("engine", "?1"),
 	[Q_CUSTOMER_TOUCH] = TOUCH("customer", "?1"),
 	[Q_TRIP_TOUCH] = TOUCH("trip", "?1"),
 	[Q_LEG_TRIP] = "SELECT t.id FROM segments s JOIN trips t ON t.rid = s.trip WHERE s.rid = ?1",
-	[Q_ROUND_LIST] = "SELECT gen, kind, id FROM central_touched ORDER BY first, gen LIMIT ?1",
-	/* the newest generation given, even when its row is gone */
-	[Q_TOUCHED_TOP] = "SELECT coalesce((SELECT seq FROM sqlite_sequence"
-			  " WHERE name = 'central_touched'), 0)",
-	[Q_BACKLOG] = "SELECT count(*) FROM central_touched",
-	[Q_GEN_OF] = "SELECT gen FROM central_touched WHERE kind = ?1 AND id = ?2",
-	[Q_GEN_DEL] = "DELETE FROM central_touched WHERE gen = ?1",
-	[Q_ROUND_ROWS] = "SELECT gen, kind, id FROM central_touched WHERE kind != 'engine'",
+	[Q_ROUND_LIST] = "SELECT seq, kind, id FROM central_queue ORDER BY seq",
+	/* the last number given, even when its entry is gone */
+	[Q_QUEUE_TOP] = "SELECT coalesce((SELECT seq FROM sqlite_sequence"
+			" WHERE name = 'central_queue'), 0)",
+	[Q_BACKLOG] = "SELECT count(*) FROM central_queue",
+	[Q_QUEUE_RANGE] = "SELECT seq, kind, id FROM central_queue WHERE seq > ?1 AND seq <= ?2"
+			  " ORDER BY seq",
+	[Q_QUEUE_CUT] = "DELETE FROM central_queue WHERE seq <= ?1",
+	[Q_QUEUE_OWN_CUT] = "DELETE FROM central_queue WHERE seq > ?1 AND kind != 'engine'",
+	[Q_QUEUE_DEL] = "DELETE FROM central_queue WHERE seq = ?1",
 	[Q_DOC_GET] = "SELECT rid, data, kiosk, keys FROM central_docs WHERE kind = ?1 AND id = ?2",
 	[Q_DOC_NEW] = "INSERT INTO central_docs(kind, id, version) VALUES (?1, ?2, 0)",
 	[Q_DOC_PUT] = "UPDATE central_docs SET version = ?2, data = ?3, kiosk = ?4, keys = ?5,"
@@ -1479,18 +1463,23 @@ enum irm_status store_note_evaluated(struct store *s, struct irm_err *e)
 	return st == IRM_OK ? meta_put_int(s, "evaluations", n + 1, e) : st;
 }
 
-/* Each of `ids` noted in central_touched by statement `which`. */
+/* `id` noted in the queue by statement `which`. */
+static enum irm_status touch_one(struct store *s, int which, const char *id, struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, which, e);
+	if (!q)
+		return IRM_ECACHE;
+	bind_str(q, 1, id);
+	return step_done(s, q, "noting a row to publish", e);
+}
+
+/* Each of `ids` noted in the queue by statement `which`. */
 static enum irm_status touch_each(struct store *s, int which, const struct engine_set *ids,
 				  struct irm_err *e)
 {
 	enum irm_status st = IRM_OK;
-	for (size_t i = 0; i < ids->n && st == IRM_OK; i++) {
-		sqlite3_stmt *q = stmt(s, which, e);
-		if (!q)
-			return IRM_ECACHE;
-		bind_str(q, 1, ids->ids[i]);
-		st = step_done(s, q, "noting a row to publish", e);
-	}
+	for (size_t i = 0; i < ids->n && st == IRM_OK; i++)
+		st = touch_one(s, which, ids->ids[i], e);
 	return st;
 }
 
@@ -1537,23 +1526,31 @@ enum irm_status store_touch_customers(struct store *s, const struct engine_set *
 
 /* --- publishing in two parts -------------------------------------------- */
 
-/* A touched row as a snapshot had it: its document, or (kind "engine") the
- * engine's verdict on a customer. */
+/* What a round does for one row: its document (kind k) as the snapshot
+ * had it, or (K_COUNT) the engine's verdict on a customer, with the
+ * customer's document when the legs read for the verdict gave it. */
 struct built {
-	int64_t gen;
-	bool fresh;                 /* touched at the same generation still */
+	enum kind k;
+	bool built;                 /* its document built with a verdict */
+	bool fresh;                 /* nothing touched it since the snapshot */
+	bool locked;                /* done under the lock: every touch until now */
 	struct doc d;
 	struct engine_verdict v;
 	struct stored was;          /* what was published of it, with d */
 };
 
-/* Rows read at most in one round: its snapshot is held while they are
+/* Rows built at most in one round: its snapshot is held while they are
  * built, and the log cannot be copied past it meanwhile. */
 enum { ROUND_MAX = 5000 };
 
 struct store_round {
-	int64_t top;                /* the newest generation the snapshot saw */
+	int64_t top;                /* the queue's last number the snapshot saw */
+	int64_t hi;                 /* the last entry it took: those up to it go */
+	size_t entries;             /* how many it took */
+	int64_t *later;             /* entries after hi of rows it took: they go too */
+	size_t n_later, cap_later;
 	int64_t evaluations;        /* the count of evaluations it saw */
+	int64_t publishes;          /* and of writers' own publishes (store_publish) */
 	int64_t feed_seq, purges;   /* the feed's end, and documents purged, it saw */
 	bool same_docs;             /* none published or purged since (at the write) */
 	struct engine_set keys;     /* "KIND\x1fID", an index into v */
@@ -1584,6 +1581,44 @@ static void round_key(char *buf, size_t size, const char *kind, const char *id)
 	memcpy(buf, kind, k);
 	buf[k] = '\x1f';
 	memcpy(buf + k + 1, id, n + 1);
+}
+
+/* What a round does for an entry of `kind`: a document of that kind, or
+ * (K_COUNT, "engine") a verdict; without rules, a customer to evaluate is
+ * a customer to publish. False: a kind not known here. */
+static bool entry_kind(const struct store *s, const char *kind, enum kind *k)
+{
+	if (strcmp(kind, "engine") == 0) {
+		*k = s->opts.rules ? K_COUNT : K_CUSTOMER;
+		return true;
+	}
+	return kind_parse(kind, k);
+}
+
+static const char *round_kind(enum kind k)
+{
+	return k == K_COUNT ? "engine" : KIND_NAMES[k];
+}
+
+static const char *round_id(const struct store_round *r, size_t i)
+{
+	return strchr(r->keys.ids[i], '\x1f') + 1;
+}
+
+/* Row `id` of kind k for the round to do, once however often touched. */
+static void round_add(struct store_round *r, enum kind k, const char *id)
+{
+	char key[400];
+	round_key(key, sizeof key, round_kind(k), id);
+	const size_t n = r->keys.n;
+	engine_set_add(&r->keys, key);
+	if (r->keys.n == n)
+		return;
+	if (r->keys.n > r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 256;
+		r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+	}
+	r->v[n] = (struct built){ .k = k };
 }
 
 static struct built *round_find(const struct store_round *r, const char *kind, const char *id)
@@ -1625,12 +1660,7 @@ static enum irm_status publish_pending(struct store *s, struct work *w, struct s
 
 size_t store_round_size(const struct store_round *r)
 {
-	return r ? r->keys.n : 0;
-}
-
-int64_t store_round_top(const struct store_round *r)
-{
-	return r ? r->top : 0;
+	return r ? r->entries + r->before.n : 0;
 }
 
 enum irm_status store_backlog(struct store *s, int64_t *n, struct irm_err *e)
@@ -1649,6 +1679,7 @@ void store_round_free(struct store_round **pr)
 		stored_free(&r->v[i].was);
 	}
 	free(r->v);
+	free(r->later);
 	engine_set_free(&r->keys);
 	engine_set_free(&r->before);
 	engine_set_free(&r->aside);
@@ -1656,67 +1687,31 @@ void store_round_free(struct store_round **pr)
 	*pr = NULL;
 }
 
-/* Rows of central_touched, as read. */
-struct touched_row {
-	int64_t gen;
-	char *kind, *id;
-};
-struct touched_rows {
-	struct touched_row *v;
-	size_t n, cap;
-};
-
-static void touched_add(struct touched_rows *l, int64_t gen, const char *kind, const char *id)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 256;
-		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-	}
-	l->v[l->n++] = (struct touched_row){ gen, xstrdup(kind), xstrdup(id) };
-}
-
-static void touched_free(struct touched_rows *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].kind);
-		free(l->v[i].id);
-	}
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}
-
-/* What a round builds for one entry: a document of kind k, or (K_COUNT)
- * the engine's verdict on customer id. */
-struct round_job {
-	enum kind k;
-	const char *id;
-	bool built;
-};
-
 /* The verdict on the customer of entry i, and the customer's document,
  * from one read of its legs: the document goes with the round's own
  * entry for the customer when it has one, else with the verdict, to be
  * published with it. */
-static enum irm_status round_decide(struct store *s, struct store_round *r, struct round_job *jobs,
-				    size_t i, int64_t now, struct irm_err *e)
+static enum irm_status round_decide(struct store *s, struct store_round *r, size_t i, int64_t now,
+				    struct irm_err *e)
 {
 	struct customer_context x;
-	enum irm_status st = context_load_legs(s->cache, jobs[i].id, &x, e);
+	const char *id = round_id(r, i);
+	enum irm_status st = context_load_legs(s->cache, id, &x, e);
 	if (st == IRM_ENOTFOUND)
 		return IRM_OK;  /* no such customer: nothing to write */
 	if (st != IRM_OK)
 		return st;
 	engine_decide_from(s->opts.rules, &x, now, &r->v[i].v);
 	char key[400];
-	round_key(key, sizeof key, "customer", jobs[i].id);
+	round_key(key, sizeof key, "customer", id);
 	size_t j = engine_set_find(&r->keys, key);
-	if (strcmp(x.customer.id, jobs[i].id) != 0)
+	if (strcmp(x.customer.id, id) != 0)
 		;  /* found by its member number: not this id's document */
 	else if (j == SIZE_MAX)
 		doc_customer_of(s, &x, now, &r->v[i].d);
-	else if (!jobs[j].built) {
+	else if (!r->v[j].built) {
 		doc_customer_of(s, &x, now, &r->v[j].d);
-		jobs[j].built = true;
+		r->v[j].built = true;
 	}
 	context_free(&x);
 	return IRM_OK;
@@ -1725,11 +1720,9 @@ static enum irm_status round_decide(struct store *s, struct store_round *r, stru
 enum irm_status store_round_read(struct store *s, int64_t now, const struct store_round *prev,
 				 struct store_round **out, struct irm_err *e)
 {
-	struct round_job *jobs = NULL;
 	struct store_round *r = xcalloc(1, sizeof *r);
 	for (size_t i = 0; prev && i < prev->aside.n; i++)
 		engine_set_add(&r->before, prev->aside.ids[i]);
-	struct touched_rows rows = { 0 };
 	enum irm_status st = IRM_OK;
 	int rc;
 
@@ -1740,84 +1733,66 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 		st = IRM_ECACHE;
 		goto out;
 	}
-	sqlite3_bind_int(q, 1, s->opts.round_max ? (int)s->opts.round_max : ROUND_MAX);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		touched_add(&rows, sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
-			    (const char *)sqlite3_column_text(q, 2));
+	/* The rows of the first entries, up to the round's size; then, of
+	 * the rest, the entries of those rows: the snapshot sees them too. */
+	const size_t max = s->opts.round_max ? s->opts.round_max : ROUND_MAX;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		enum kind k;
+		const int64_t seq = sqlite3_column_int64(q, 0);
+		const char *kind = (const char *)sqlite3_column_text(q, 1);
+		const char *id = (const char *)sqlite3_column_text(q, 2);
+		if (r->keys.n < max) {
+			r->entries++;
+			r->hi = seq;
+			if (entry_kind(s, kind, &k))
+				round_add(r, k, id);
+		} else if (entry_kind(s, kind, &k) && round_find(r, round_kind(k), id)) {
+			if (r->n_later == r->cap_later) {
+				r->cap_later = r->cap_later ? r->cap_later * 2 : 256;
+				r->later = xrealloc(r->later, r->cap_later * sizeof *r->later);
+			}
+			r->later[r->n_later++] = seq;
+		}
+	}
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE) {
-		st = sql_error(s, e, "reading the touched rows");
+		st = sql_error(s, e, "reading the queue");
 		goto out;
 	}
-	if ((st = one_int(s, Q_TOUCHED_TOP, &r->top, "reading the touched rows", e)) != IRM_OK)
-		goto out;
-	/* What the round before set aside is read even past ROUND_MAX: a row
-	 * every batch touches is always at the back of the queue. */
-	for (size_t i = 0; i < r->before.n && st == IRM_OK; i++) {
+	/* What the round before set aside, whatever its place in the queue: a
+	 * row every batch touches may be behind more than ROUND_MAX entries. */
+	for (size_t i = 0; i < r->before.n; i++) {
 		const char *key = r->before.ids[i], *sep = strchr(key, '\x1f');
-		if (!sep || !(q = stmt(s, Q_GEN_OF, e))) {
-			st = sep ? IRM_ECACHE : IRM_OK;
-			continue;
-		}
 		char kind[16];
-		snprintf(kind, sizeof kind, "%.*s", (int)(sep - key), key);
-		bind_str(q, 1, kind);
-		bind_str(q, 2, sep + 1);
-		if ((rc = sqlite3_step(q)) == SQLITE_ROW)  /* read twice: built once */
-			touched_add(&rows, sqlite3_column_int64(q, 0), kind, sep + 1);
-		sqlite3_reset(q);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			st = sql_error(s, e, "reading the rows set aside");
+		enum kind k;
+		snprintf(kind, sizeof kind, "%.*s", sep ? (int)(sep - key) : 0, key);
+		if (sep && entry_kind(s, kind, &k))
+			round_add(r, k, sep + 1);
 	}
-	if (st != IRM_OK)
+	if ((st = one_int(s, Q_QUEUE_TOP, &r->top, "reading the queue", e)) != IRM_OK ||
+	    (st = meta_get_int(s, "evaluations", &r->evaluations, e)) != IRM_OK ||
+	    (st = meta_get_int(s, "publishes", &r->publishes, e)) != IRM_OK)
 		goto out;
-	if ((st = meta_get_int(s, "evaluations", &r->evaluations, e)) != IRM_OK)
-		goto out;
-	/* Each row once, by (kind, id); kinds unknown here are passed over. */
-	jobs = xcalloc(rows.n ? rows.n : 1, sizeof *jobs);
-	for (size_t i = 0; i < rows.n; i++) {
-		const struct touched_row *t = &rows.v[i];
-		enum kind k = K_COUNT;
-		const bool engine = strcmp(t->kind, "engine") == 0;
-		if ((engine && !s->opts.rules) || (!engine && !kind_parse(t->kind, &k)))
-			continue;
-		char key[400];
-		round_key(key, sizeof key, t->kind, t->id);
-		const size_t before = r->keys.n;
-		engine_set_add(&r->keys, key);
-		if (r->keys.n == before)
-			continue;  /* (kind, id) is unique: not seen twice */
-		if (r->keys.n > r->cap) {
-			r->cap = r->cap ? r->cap * 2 : 256;
-			r->v = xrealloc(r->v, r->cap * sizeof *r->v);
-		}
-		struct built *b = &r->v[r->keys.n - 1];
-		memset(b, 0, sizeof *b);
-		b->gen = t->gen;
-		jobs[r->keys.n - 1] = (struct round_job){ engine ? K_COUNT : k, t->id, false };
-	}
 	/* The customers to evaluate first: the legs read for a verdict give the
 	 * customer's own document too, when the round has it. */
 	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++)
-		if (jobs[i].k == K_COUNT)
-			st = round_decide(s, r, jobs, i, now, e);
+		if (r->v[i].k == K_COUNT)
+			st = round_decide(s, r, i, now, e);
 	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++)
-		if (jobs[i].k != K_COUNT && !jobs[i].built)
-			st = doc_build(s, jobs[i].k, jobs[i].id, now, &r->v[i].d, e);
+		if (r->v[i].k != K_COUNT && !r->v[i].built)
+			st = doc_build(s, r->v[i].k, round_id(r, i), now, &r->v[i].d, e);
 	/* What was published of each, to compare with; good at the write
 	 * when nothing was published or purged since. */
 	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++)
-		if (jobs[i].k != K_COUNT || r->v[i].d.data)
-			st = stored_read(s, jobs[i].k != K_COUNT ? jobs[i].k : K_CUSTOMER, jobs[i].id,
-					 &r->v[i].was, e);
+		if (r->v[i].k != K_COUNT || r->v[i].d.data)
+			st = stored_read(s, r->v[i].k != K_COUNT ? r->v[i].k : K_CUSTOMER,
+					 round_id(r, i), &r->v[i].was, e);
 	if (st == IRM_OK)
 		st = store_last_seq(s, &r->feed_seq, e);
 	if (st == IRM_OK)
 		st = meta_get_int(s, "docs_purged", &r->purges, e);
 out:
-	free(jobs);
 	store_read_end(s, txn);
-	touched_free(&rows);
 	if (st == IRM_OK)
 		*out = r;
 	else
@@ -1825,124 +1800,198 @@ out:
 	return st;
 }
 
+/* The entries after a round's snapshot, to the write's beginning: the
+ * rows they touched since (as round keys), and each entry's number with
+ * its row's place among them. */
+struct since {
+	struct engine_set keys;
+	int64_t *seq;
+	size_t *key;
+	size_t n, cap;
+};
+
+static enum irm_status since_read(struct store *s, int64_t top, int64_t head, struct since *t,
+				  struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_QUEUE_RANGE, e);
+	int rc;
+	if (!q)
+		return IRM_ECACHE;
+	sqlite3_bind_int64(q, 1, top);
+	sqlite3_bind_int64(q, 2, head);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		enum kind k;
+		char key[400];
+		if (!entry_kind(s, (const char *)sqlite3_column_text(q, 1), &k))
+			continue;
+		round_key(key, sizeof key, round_kind(k), (const char *)sqlite3_column_text(q, 2));
+		engine_set_add(&t->keys, key);
+		if (t->n == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 64;
+			t->seq = xrealloc(t->seq, t->cap * sizeof *t->seq);
+			t->key = xrealloc(t->key, t->cap * sizeof *t->key);
+		}
+		t->seq[t->n] = sqlite3_column_int64(q, 0);
+		t->key[t->n++] = engine_set_find(&t->keys, key);
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? IRM_OK : sql_error(s, e, "reading the queue");
+}
+
+static void since_free(struct since *t)
+{
+	engine_set_free(&t->keys);
+	free(t->seq);
+	free(t->key);
+}
+
+static bool touched_since(const struct since *t, const char *kind, const char *id)
+{
+	char key[400];
+	round_key(key, sizeof key, kind, id);
+	return engine_set_find(&t->keys, key) != SIZE_MAX;
+}
+
+/* The rows this transaction touched (the verdicts' alerts, after `head`):
+ * published now, built here, and their entries gone. */
+static enum irm_status own_touches(struct store *s, struct store_round *r, int64_t head,
+				   struct work *w, struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_QUEUE_RANGE, e);
+	int rc;
+	if (!q)
+		return IRM_ECACHE;
+	sqlite3_bind_int64(q, 1, head);
+	sqlite3_bind_int64(q, 2, INT64_MAX);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		enum kind k;
+		const char *kind = (const char *)sqlite3_column_text(q, 1);
+		const char *id = (const char *)sqlite3_column_text(q, 2);
+		if (!kind_parse(kind, &k))
+			continue;  /* a customer set aside, to evaluate */
+		engine_set_add(&w->pending[k], id);
+		struct built *b = round_find(r, kind, id);
+		if (b)
+			b->fresh = false;
+		if (k == K_CUSTOMER && (b = round_find(r, "engine", id)))
+			b->fresh = false;
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return sql_error(s, e, "reading the queue");
+	if (!(q = stmt(s, Q_QUEUE_OWN_CUT, e)))
+		return IRM_ECACHE;
+	sqlite3_bind_int64(q, 1, head);
+	return step_done(s, q, "clearing the queue", e);
+}
+
+/* The entries the round took go, with the later ones of the same rows,
+ * and those after its snapshot of the rows it did under the lock: those
+ * rows are published as they are now. (A row set aside has entries after
+ * the snapshot still, or an entry of its own: store_round_write.) */
+static enum irm_status queue_del(struct store *s, int64_t seq, struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_QUEUE_DEL, e);
+	if (!q)
+		return IRM_ECACHE;
+	sqlite3_bind_int64(q, 1, seq);
+	return step_done(s, q, "clearing the queue", e);
+}
+
+static enum irm_status round_clear(struct store *s, struct store_round *r, const struct since *t,
+				   struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_QUEUE_CUT, e);
+	enum irm_status st = q ? IRM_OK : IRM_ECACHE;
+	if (st == IRM_OK) {
+		sqlite3_bind_int64(q, 1, r->hi);
+		st = step_done(s, q, "clearing the queue", e);
+	}
+	for (size_t i = 0; i < r->n_later && st == IRM_OK; i++)
+		st = queue_del(s, r->later[i], e);
+	for (size_t i = 0; i < t->n && st == IRM_OK; i++) {
+		size_t j = engine_set_find(&r->keys, t->keys.ids[t->key[i]]);
+		if (j != SIZE_MAX && r->v[j].locked)
+			st = queue_del(s, t->seq[i], e);
+	}
+	return st;
+}
+
 enum irm_status store_round_write(struct store *s, struct store_round *r, int64_t now,
 				  struct store_keys *woken, struct irm_err *e)
 {
 	struct work w = { 0 };
-	int64_t *done = NULL;       /* the generations written: their rows go */
-	size_t n_done = 0, cap_done = 0;
+	struct since since = { 0 };
 	enum irm_status st = store_last_seq(s, &w.seq, e);
-	sqlite3_stmt *q;
-	int rc;
 
-	/* What this transaction touches comes after `head`. */
-	int64_t head = 0, evaluations = 0, purges = 0;
+	/* What this transaction touches comes after `head`; what others
+	 * touched since the snapshot, between its top and `head`. */
+	int64_t head = 0, evaluations = 0, publishes = 0, purges = 0;
 	if (st == IRM_OK)
-		st = one_int(s, Q_TOUCHED_TOP, &head, "reading the touched rows", e);
+		st = one_int(s, Q_QUEUE_TOP, &head, "reading the queue", e);
 	if (st == IRM_OK)
 		st = meta_get_int(s, "evaluations", &evaluations, e);
 	if (st == IRM_OK)
+		st = meta_get_int(s, "publishes", &publishes, e);
+	if (st == IRM_OK)
 		st = meta_get_int(s, "docs_purged", &purges, e);
+	if (st == IRM_OK)
+		st = since_read(s, r->top, head, &since, e);
 	r->same_docs = w.seq == r->feed_seq && purges == r->purges;
+	/* A writer that published in its own transaction since published
+	 * every row touched until then (store_publish): the round's rows are
+	 * done, and none of its documents is of use. */
+	const bool published = publishes != r->publishes;
 
 	/* The customers the snapshot saw left to evaluate: its verdict where
 	 * nothing touched them since and no writer evaluated customers in its
 	 * own transaction meanwhile; set aside otherwise. */
 	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++) {
 		struct built *b = &r->v[i];
-		const char *sep = strchr(r->keys.ids[i], '\x1f');
-		if (strncmp(r->keys.ids[i], "engine\x1f", 7) != 0 || !sep)
+		const char *id = round_id(r, i);
+		if (b->k != K_COUNT)
 			continue;
-		if (!(q = stmt(s, Q_GEN_OF, e))) {
-			st = IRM_ECACHE;
-			break;
-		}
-		bind_str(q, 1, "engine");
-		bind_str(q, 2, sep + 1);
-		rc = sqlite3_step(q);
-		const int64_t gen = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-		sqlite3_reset(q);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-			st = sql_error(s, e, "reading the touched rows");
-			break;
-		}
-		if (rc == SQLITE_DONE)
-			continue;  /* none left: evaluated since */
-		if (gen == b->gen && evaluations == r->evaluations) {
+		const bool touched = touched_since(&since, "engine", id);
+		if (!touched && evaluations == r->evaluations) {
 			st = engine_write(s->cache, &b->v, now, e);
-			b->fresh = true;  /* its document too, when it has one */
+			b->fresh = !published && !touched_since(&since, "customer", id);
 		} else if (set_aside(r, r->keys.ids[i])) {
+			/* in the queue still, should no next round come */
+			if (!touched)
+				st = touch_one(s, Q_LEFT_PUT, id, e);
 			continue;
 		} else {
-			st = engine_run_customer(s->cache, s->opts.rules, sep + 1, now, e);
+			st = engine_run_customer(s->cache, s->opts.rules, id, now, e);
+			b->locked = true;
 		}
 		/* Evaluated, the customer is published too: the miles that
 		 * made it to evaluate touched it no other way. */
-		engine_set_add(&w.pending[K_CUSTOMER], sep + 1);
-		if (st == IRM_OK && (q = stmt(s, Q_GEN_DEL, e))) {
-			sqlite3_bind_int64(q, 1, gen);
-			st = step_done(s, q, "evaluating", e);
-		} else if (st == IRM_OK) {
-			st = IRM_ECACHE;
-		}
+		engine_set_add(&w.pending[K_CUSTOMER], id);
 	}
 
 	/* The rows the snapshot saw, from its document where nothing touched
-	 * them since (else built here), and those this transaction touched
-	 * (the verdicts' alerts); rows first touched after the snapshot wait
-	 * for the next round. */
-	if (st == IRM_OK && !(q = stmt(s, Q_ROUND_ROWS, e)))
-		st = IRM_ECACHE;
-	if (st == IRM_OK) {
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-			enum kind k;
-			const int64_t gen = sqlite3_column_int64(q, 0);
-			const char *kind = (const char *)sqlite3_column_text(q, 1);
-			const char *id = (const char *)sqlite3_column_text(q, 2);
-			struct built *b = round_find(r, kind, id);
-			const bool known = kind_parse(kind, &k);
-			if (known && !b && gen <= head) {
-				/* not read: the next round; nor its document kept with
-				 * a verdict, for a customer changed since */
-				struct built *eb = k == K_CUSTOMER ? round_find(r, "engine", id) : NULL;
-				if (eb)
-					eb->fresh = false;
-				continue;
-			}
-			if (known && b && b->gen != gen && gen <= head) {
-				char key[400];
-				round_key(key, sizeof key, kind, id);
-				if (set_aside(r, key))
-					continue;
-			}
-			if (n_done == cap_done) {
-				cap_done = cap_done ? cap_done * 2 : 256;
-				done = xrealloc(done, cap_done * sizeof *done);
-			}
-			done[n_done++] = gen;
-			if (!known)
-				continue;  /* no such kind: nothing to publish */
-			engine_set_add(&w.pending[k], id);
-			if (b)
-				b->fresh = b->gen == gen;
-		}
-		sqlite3_reset(q);
-		if (rc != SQLITE_DONE)
-			st = sql_error(s, e, "reading the touched rows");
+	 * them since (else built here); rows first touched after the
+	 * snapshot wait for the next round. */
+	for (size_t i = 0; i < r->keys.n && st == IRM_OK && !published; i++) {
+		struct built *b = &r->v[i];
+		if (b->k == K_COUNT)
+			continue;
+		const bool touched = engine_set_find(&since.keys, r->keys.ids[i]) != SIZE_MAX;
+		if (touched && set_aside(r, r->keys.ids[i]))
+			continue;
+		engine_set_add(&w.pending[b->k], round_id(r, i));
+		b->fresh = !touched;
+		b->locked = touched;
 	}
-	for (size_t i = 0; i < n_done && st == IRM_OK; i++) {
-		if (!(q = stmt(s, Q_GEN_DEL, e))) {
-			st = IRM_ECACHE;
-			break;
-		}
-		sqlite3_bind_int64(q, 1, done[i]);
-		st = step_done(s, q, "clearing the touched rows", e);
-	}
+	if (st == IRM_OK)
+		st = own_touches(s, r, head, &w, e);
+	if (st == IRM_OK)
+		st = round_clear(s, r, &since, e);
 	if (st == IRM_OK)
 		st = publish_pending(s, &w, r, now, woken, e);
 	for (int k = 0; k < K_COUNT; k++)
 		engine_set_free(&w.pending[k]);
-	free(done);
+	since_free(&since);
 	return st;
 }
 
@@ -1951,6 +2000,7 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
 {
 	struct work w = { 0 };
 	enum irm_status st = touch_legs_trips(s, e);
+	int64_t n = 0, publishes = 0;
 	int rc;
 
 	if (st == IRM_OK)
@@ -1960,16 +2010,21 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
 		return IRM_ECACHE;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		enum kind k;
+		n++;
 		if (kind_parse((const char *)sqlite3_column_text(q, 0), &k))
 			engine_set_add(&w.pending[k], (const char *)sqlite3_column_text(q, 1));
 	}
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
-		st = sql_error(s, e, "reading the touched rows");
-	if (st == IRM_OK && !(q = stmt(s, Q_TOUCHED_CLEAR, e)))
+		st = sql_error(s, e, "reading the queue");
+	/* A round whose snapshot is older writes none of its rows: this
+	 * transaction publishes them all as they are now. */
+	if (st == IRM_OK && n && !(q = stmt(s, Q_TOUCHED_CLEAR, e)))
 		st = IRM_ECACHE;
-	if (st == IRM_OK)
-		st = step_done(s, q, "clearing the touched rows", e);
+	if (st == IRM_OK && n)
+		st = step_done(s, q, "clearing the queue", e);
+	if (st == IRM_OK && n && (st = meta_get_int(s, "publishes", &publishes, e)) == IRM_OK)
+		st = meta_put_int(s, "publishes", publishes + 1, e);
 
 	if (st == IRM_OK)
 		st = publish_pending(s, &w, NULL, now, woken, e);

@@ -3,8 +3,8 @@
  * and beside them in the same SQLite file the changes feed, the documents
  * it serves and the log of the consoles' actions.
  *
- * How a change reaches the feed: triggers on the cache's tables note each
- * row written in central_touched (the trips of legs whose status changed
+ * How a change reaches the feed: triggers on the cache's tables append
+ * each row written to a queue, central_queue (the trips of legs whose status changed
  * are noted by the store itself, the customers credited with miles by the
  * writer); store_publish(), in the writer's transaction (or a round of the
  * publisher thread: store_round_read and store_round_write), turns each
@@ -94,7 +94,8 @@ enum irm_status store_touch_customers(struct store *s, const struct engine_set *
  * a round's verdicts decided before it are then decided again. */
 enum irm_status store_note_evaluated(struct store *s, struct irm_err *e);
 /* Publish every touched row (inside the caller's transaction); customers
- * left to evaluate wait for a round. `woken` may be NULL. */
+ * left to evaluate wait for a round. `woken` may be NULL. A round whose
+ * snapshot is older then writes none of its rows: they are published. */
 enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *woken,
 			      struct irm_err *e);
 /* Delete the entries under "*" that newer ones replaced, all at once:
@@ -108,27 +109,28 @@ enum irm_status store_compact(struct store *s, struct irm_err *e);
  *                      decided, from one snapshot;
  *   store_round_write  inside the caller's write transaction: the verdicts
  *                      whose customer nothing touched since (and only when
- *                      no writer ran the engine since: store_note_evaluated), then the rows the
- *                      snapshot saw, from their documents where nothing
- *                      touched them since, as store_publish does. A row or
- *                      customer out of date is set aside for the next
- *                      round, or, when the round before (`prev` of
- *                      store_round_read) set it aside already, built or
- *                      decided again under the lock. Rows first touched
- *                      after the snapshot wait for the next round.
+ *                      no writer ran the engine since: store_note_evaluated),
+ *                      then the rows the snapshot saw, from their documents
+ *                      where nothing touched them since, as store_publish
+ *                      does; the entries it read go. A row or customer out
+ *                      of date is set aside for the next round, or, when
+ *                      the round before (`prev` of store_round_read) set it
+ *                      aside already, built or decided again under the
+ *                      lock. Rows first touched after the snapshot wait for
+ *                      the next round.
  *
- * Each touch gives a row a newer generation; a document or a verdict is
- * used only when its row's generation is the one the snapshot saw. */
+ * The queue's numbers are never given twice: what was touched after the
+ * snapshot is what the entries after the last number it saw name. */
 struct store_round;
 enum irm_status store_round_read(struct store *s, int64_t now, const struct store_round *prev,
 				 struct store_round **out, struct irm_err *e);
 enum irm_status store_round_write(struct store *s, struct store_round *r, int64_t now,
 				  struct store_keys *woken, struct irm_err *e);
-/* The rows and customers the round read: 0, nothing to do. */
+/* The entries the round read, and the rows the round before set aside:
+ * 0, nothing to do. */
 size_t store_round_size(const struct store_round *r);
-/* The newest generation its snapshot saw. */
-int64_t store_round_top(const struct store_round *r);
-/* Rows and customers waiting to be published or evaluated. */
+/* Touches waiting to be published or evaluated: entries in the queue, a
+ * row as often as it was touched. */
 enum irm_status store_backlog(struct store *s, int64_t *n, struct irm_err *e);
 void store_round_free(struct store_round **r);
 /* Rows whose legs entered or left a station's window since the last

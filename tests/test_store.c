@@ -715,9 +715,9 @@ static void test_rounds_publish_and_evaluate(void **state)
 	(void)state;
 	ingest_later(lines, 2);
 	ingest_later(flown, 1);
-	assert_true(sql_value(db_path, "SELECT count(*) FROM central_touched WHERE kind = 'engine'") > 0);
+	assert_true(sql_value(db_path, "SELECT count(*) FROM central_queue WHERE kind = 'engine'") > 0);
 	rounds(NOW);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
 	json_t *p = page(c1, 1, 0, false, NULL);
 	json_t *t = find(p, "trip", "T1"), *cu = find(p, "customer", "C1");
 	json_t *al = find(p, "alert", "A-C1-lifetime_miles-1000000");
@@ -750,7 +750,7 @@ static void test_rounds_publish_and_evaluate(void **state)
 	store_keys_free(&woken);
 	assert_int_equal(store_last_seq(st, &after, &e), IRM_OK);
 	assert_int_equal(after, before);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
 }
 
 /* The status of the first leg of a trip's change, or NULL. */
@@ -795,9 +795,9 @@ static void test_credit_publishes_the_customer(void **state)
 	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
 
 	ingest_later(flown1, 1);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"
 				   " WHERE kind = 'customer'"), 0);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"
 				   " WHERE kind = 'engine' AND id = 'C1'"), 1);
 	rounds(NOW);
 	expect_credited(cur, 1000000, "T1", "T2");
@@ -805,7 +805,7 @@ static void test_credit_publishes_the_customer(void **state)
 
 	apply(flown2, 1, NOW);
 	expect_credited(cur, 1001024, "T2", "T1");
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"
 				   " WHERE kind != 'engine'"), 0);
 }
 
@@ -842,7 +842,7 @@ static void test_round_sets_aside_what_changed_since(void **state)
 	store_round_free(&prev);
 	ingest_later(&names[2], 1);
 	round_write_keep(r, NOW);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"
 				   " WHERE kind = 'engine' AND id = 'C1'"), 0);  /* decided here */
 	p = page(all, 1, cur, false, NULL);
 	assert_string_equal(data_str(find(p, "customer", "C1"), "name"), "Dale C. Brewer");
@@ -854,7 +854,7 @@ static void test_round_sets_aside_what_changed_since(void **state)
 	p = page(all, 1, cur, false, NULL);
 	assert_string_equal(data_str(find(p, "customer", "C1"), "name"), "Dale D. Brewer");
 	json_decref(p);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
 }
 
 /* A row every batch touches, behind a backlog longer than a round reads:
@@ -904,7 +904,7 @@ static void test_round_hot_row_not_starved(void **state)
 	json_t *p = page(all, 1, 0, false, NULL);
 	assert_string_equal(data_str(find(p, "customer", "HOT"), "name"), "Hot 11");
 	json_decref(p);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
 }
 
 /* How many changes of kind `kind` and id `id` a page holds. */
@@ -959,7 +959,7 @@ static void another_publish(int64_t read_at)
 	json_decref(p);
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_feed f JOIN central_docs d"
 				   " ON d.rid = f.doc WHERE d.id = 'C1' AND f.key = 's:DEN'"), 1);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
 }
 
 static void test_round_after_another_publish(void **state)
@@ -1016,7 +1016,7 @@ static void test_round_after_a_delete(void **state)
 	assert_string_equal(op_of(find(p, "customer", "C1")), "delete");
 	json_decref(p);
 	assert_int_equal(sql_value(db_path, alerts), 0);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
 }
 
 /* A sync ingest between a round's two parts (stored, evaluated and
@@ -1042,7 +1042,7 @@ static void test_round_after_a_publish(void **state)
 	json_decref(p);
 	rounds(NOW);  /* the customer set aside, decided afresh */
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alert_history"), alerts);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
 }
 
 /* irm-central load between a round's two parts: it evaluates in its own
@@ -1087,11 +1087,119 @@ static void test_round_after_a_load(void **state)
 
 	round_write(&r, NOW);
 	assert_int_equal(sql_value(db_path, projected), 0);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"
 				   " WHERE kind = 'engine'"), 1);  /* set aside */
 	rounds(NOW);
 	assert_int_equal(sql_value(db_path, projected), 0);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_touched"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
+}
+
+/* SQL run in a transaction of its own, nothing published (a write whose
+ * rows wait for a round). */
+static void write_later(const char *sql)
+{
+	struct irm_err e = { 0 };
+	assert_int_equal(cache_begin(store_cache(st), &e), IRM_OK);
+	assert_int_equal(sqlite3_exec(cache_sqlite(store_cache(st)), sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(cache_commit(store_cache(st), &e), IRM_OK);
+}
+
+/* The store opened again with `rules` (or none) and rounds of `round_max`
+ * rows. */
+static void reopen(const struct rules *with, size_t round_max)
+{
+	struct irm_err e = { 0 };
+	struct store_opts o;
+	store_close(&st);
+	store_opts_default(&o);
+	o.tombstone_ttl = DAY;
+	o.rules = with;
+	o.round_max = round_max;
+	assert_int_equal(store_open(db_path, 0, &o, &st, &e), IRM_OK);
+}
+
+/* A writer that publishes in its own transaction between a round's two
+ * parts empties the queue of all it publishes, the newest entry the round
+ * saw among them. A row touched after that still gets a number after
+ * every one the round saw (they are never given twice), so the round,
+ * which clears the entries it read, does not clear that touch with them. */
+static void test_round_keeps_a_touch_after_a_publish(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ann Lee") };
+	const char *a[] = { CUSTOMER("C1", "Dale A. Brewer") }, *c3[] = { CUSTOMER("C3", "Ines Diaz") };
+	const char *all[] = { "*" };
+	struct irm_err e = { 0 };
+	struct store_round *r;
+	(void)state;
+	apply(lines, 2, NOW);
+	ingest_later(a, 1);
+	write_later("UPDATE customers SET name = 'Ann B. Lee' WHERE id = 'C2'");  /* the newest */
+	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);
+	apply(c3, 1, NOW);  /* publishes C1, C2 and C3, and clears their entries */
+	write_later("UPDATE customers SET name = 'Ann C. Lee' WHERE id = 'C2'");
+	round_write(&r, NOW);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"
+				   " WHERE kind = 'customer' AND id = 'C2'"), 1);
+	rounds(NOW);
+	json_t *p = page(all, 1, 0, false, NULL);
+	assert_string_equal(data_str(find(p, "customer", "C1"), "name"), "Dale A. Brewer");
+	assert_string_equal(data_str(find(p, "customer", "C2"), "name"), "Ann C. Lee");
+	json_decref(p);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
+}
+
+/* A row touched again behind the rows a round takes: the snapshot saw
+ * that touch too, so its entry goes with the round's, and the next round
+ * does not build the row again; the rows behind wait their turn. */
+static void test_round_clears_later_entries_of_its_rows(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ann Lee") };
+	const char *all[] = { "*" };
+	struct irm_err e = { 0 };
+	struct store_round *r;
+	(void)state;
+	apply(lines, 2, NOW);
+	reopen(&rules, 1);
+	write_later("UPDATE customers SET name = 'Dale A. Brewer' WHERE id = 'C1'");
+	write_later("UPDATE customers SET name = 'Ann A. Lee' WHERE id = 'C2'");
+	write_later("UPDATE customers SET name = 'Dale B. Brewer' WHERE id = 'C1'");
+	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);
+	round_write(&r, NOW);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue WHERE id = 'C2'"), 1);
+	json_t *p = page(all, 1, 0, false, NULL);
+	assert_string_equal(data_str(find(p, "customer", "C1"), "name"), "Dale B. Brewer");
+	assert_string_equal(data_str(find(p, "customer", "C2"), "name"), "Ann Lee");
+	json_decref(p);
+	rounds(NOW);
+	p = page(all, 1, 0, false, NULL);
+	assert_string_equal(data_str(find(p, "customer", "C2"), "name"), "Ann A. Lee");
+	json_decref(p);
+}
+
+/* Without rules, a customer left to evaluate is one to publish: the miles
+ * a leg flown credited reach the feed, and the entry does not wait in the
+ * queue for ever. */
+static void test_round_without_rules_publishes_the_customer(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")),
+				TRIP("T2", "S2", PAX("C1")) };
+	const char *flown[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+				"\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
+	struct irm_err e = { 0 };
+	int64_t cur;
+	(void)state;
+	apply(lines, 3, NOW);
+	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
+	const int64_t alerts = sql_value(db_path, "SELECT count(*) FROM alert_history");
+	reopen(NULL, 0);
+	ingest_later(flown, 1);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"
+				   " WHERE kind = 'engine' AND id = 'C1'"), 1);
+	rounds(NOW);
+	expect_credited(cur, 1000000, "T1", "T2");
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alert_history"), alerts);
 }
 
 /* A second writer of this process, on a store of its own: it begins a
@@ -1346,8 +1454,12 @@ static void brought_up_to_date(const char *old, const char *change)
 
 /* A store whose documents were keyed by (kind, id) alone, the feed naming
  * them so; one whose documents' row ids SQLite might give again; ones whose
- * triggers touched rows by INSERT … SELECT, or on every write of a
- * customer or a leg. */
+ * touched rows were kept each once by (kind, id), by triggers that touched
+ * them by INSERT … SELECT, or on every write of a customer or a leg. */
+#define TOUCHED_BEFORE                                                                   \
+	"DROP TABLE central_queue;"                                                      \
+	"CREATE TABLE central_touched(gen INTEGER PRIMARY KEY AUTOINCREMENT,"            \
+	" kind TEXT NOT NULL, id TEXT NOT NULL, first INTEGER NOT NULL, UNIQUE(kind, id));"
 static void test_layouts_1_and_2_brought_up_to_date(void **state)
 {
 	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ann Lee"),
@@ -1383,7 +1495,7 @@ static void test_layouts_1_and_2_brought_up_to_date(void **state)
 		 * clock stepped back): its id is never given again */
 		"INSERT INTO central_feed(key, seq, doc, op, at_utc) VALUES ('s:SEA', 1, 999, 'evict', 0);"
 		/* touched rows without generations, and a trigger that kept the first */
-		"DROP TRIGGER central_customers_u; DROP TABLE central_touched;"
+		"DROP TRIGGER central_customers_u; DROP TABLE central_queue;"
 		"CREATE TABLE central_touched(kind TEXT NOT NULL, id TEXT NOT NULL,"
 		" PRIMARY KEY(kind, id)) WITHOUT ROWID;"
 		"INSERT INTO central_touched VALUES ('customer', 'C2');"
@@ -1391,20 +1503,24 @@ static void test_layouts_1_and_2_brought_up_to_date(void **state)
 		" INSERT OR IGNORE INTO central_touched(kind, id) SELECT 'customer', NEW.id"
 		" WHERE NEW.id IS NOT NULL; END;"
 		"COMMIT;", CUSTOMER("C1", "Dale Bo Brewer"));
-	/* today's tables, with triggers that touched a row by INSERT … SELECT
-	 * (a copy through a temporary table at every touch) */
+	/* touched rows each once with a generation, by triggers that touched a
+	 * row by INSERT … SELECT (a copy through a temporary table at every
+	 * touch); a customer left to evaluate goes into the queue */
 	brought_up_to_date(
-		"BEGIN;"
+		"BEGIN;" TOUCHED_BEFORE
+		"INSERT INTO central_touched(kind, id, first) VALUES ('engine', 'C2', 1);"
 		"DROP TRIGGER central_customers_u;"
 		"CREATE TRIGGER central_customers_u AFTER UPDATE ON customers BEGIN"
 		" INSERT OR REPLACE INTO central_touched(kind, id, first) SELECT 'customer', NEW.id,"
 		" coalesce((SELECT c.first FROM central_touched c WHERE c.kind = 'customer'"
 		" AND c.id = NEW.id), 1) WHERE NEW.id IS NOT NULL; END;"
 		"COMMIT;", CUSTOMER("C1", "Dale Bob Brewer"));
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"
+				   " WHERE kind = 'engine' AND id = 'C2'"), 1);
 	/* triggers that touched a customer for every credit of miles, and a
-	 * trip for every status of its legs; then the latter alone */
+	 * trip for every status of its legs */
 	brought_up_to_date(
-		"BEGIN;"
+		"BEGIN;" TOUCHED_BEFORE
 		"DROP TRIGGER central_customers_u;"
 		"CREATE TRIGGER central_customers_u AFTER UPDATE ON customers WHEN NEW.id IS NOT NULL"
 		" BEGIN INSERT OR REPLACE INTO central_touched(kind, id, first)"
@@ -1413,11 +1529,6 @@ static void test_layouts_1_and_2_brought_up_to_date(void **state)
 		" INSERT OR REPLACE INTO central_touched(kind, id, first)"
 		" VALUES ('trip', (SELECT t.id FROM trips t WHERE t.rid = NEW.trip), 1); END;"
 		"COMMIT;", CUSTOMER("C1", "Dale Bobby Brewer"));
-	brought_up_to_date(
-		"CREATE TRIGGER central_segments_u AFTER UPDATE ON segments BEGIN"
-		" INSERT OR REPLACE INTO central_touched(kind, id, first)"
-		" VALUES ('trip', (SELECT t.id FROM trips t WHERE t.rid = NEW.trip), 1); END;",
-		CUSTOMER("C1", "Dale Robert Brewer"));
 	const char *newcomer[] = { CUSTOMER("C3", "Ines Diaz") };
 	apply(newcomer, 1, NOW + 2 * DAY);
 	assert_true(sql_value(db_path, "SELECT rid FROM central_docs WHERE id = 'C3'") > 999);
@@ -1450,6 +1561,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_read_before_a_sweep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_after_a_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_after_a_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_keeps_a_touch_after_a_publish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_clears_later_entries_of_its_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_without_rules_publishes_the_customer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writers_take_turns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_copied_without_the_ticker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_store_brought_up_to_date, setup, teardown),
