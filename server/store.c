@@ -212,26 +212,32 @@ static const char MIGRATE_3[] =
 	"DROP TRIGGER IF EXISTS central_segments_u; DROP TRIGGER IF EXISTS central_greetings_i;"
 
 /* Touched rows kept each once by (kind, id), in central_touched, by
- * triggers of this or an older kind: the rows go into the queue, and the
- * triggers are today's. */
-static const char MIGRATE_QUEUE[] =
-	DROP_TRIGGERS
-	"CREATE TABLE IF NOT EXISTS central_queue(" QUEUE_COLUMNS ");"
-	"INSERT INTO central_queue(kind, id) SELECT kind, id FROM central_touched;"
-	"DROP TABLE central_touched;"
-	TRIGGERS;
+ * triggers of this or an older kind: the rows go into the queue, in the
+ * order they were first touched when that was kept, and the triggers are
+ * today's. */
+#define MIGRATE_QUEUE(order)                                                             \
+	DROP_TRIGGERS                                                                    \
+	"CREATE TABLE IF NOT EXISTS central_queue(" QUEUE_COLUMNS ");"                   \
+	"INSERT INTO central_queue(kind, id) SELECT kind, id FROM central_touched" order ";"\
+	"DROP TABLE central_touched;"                                                    \
+	TRIGGERS
+static const char MIGRATE_QUEUE_KEYED[] = MIGRATE_QUEUE("");
+static const char MIGRATE_QUEUE_FIRST[] = MIGRATE_QUEUE(" ORDER BY first, gen");
 
-/* Whether the touched rows are kept the old way (MIGRATE_QUEUE): 1 or 0,
- * or -1 when that could not be read. */
+/* How the touched rows are kept: 0, in the queue (or no store yet); 1, by
+ * (kind, id) alone; 2, by (kind, id) with the order of their first touch
+ * (MIGRATE_QUEUE). -1: it could not be read. */
 static int touched_old(sqlite3 *db)
 {
 	sqlite3_stmt *q;
 	int v = -1;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-			       " AND name = 'central_touched'", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT count(*) + (SELECT count(*) FROM"
+			       " pragma_table_info('central_touched') WHERE name = 'first')"
+			       " FROM sqlite_master WHERE type = 'table' AND name = 'central_touched'",
+			       -1, &q, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(q) == SQLITE_ROW)
-		v = sqlite3_column_int(q, 0) > 0;
+		v = sqlite3_column_int(q, 0);
 	sqlite3_finalize(q);
 	return v;
 }
@@ -273,7 +279,8 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 	bool ok = v >= 0 && t >= 0 && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK &&
 		  (v = layout(db)) >= 0 && (t = touched_old(db)) >= 0;
 	if (ok && t)
-		ok = sqlite3_exec(db, MIGRATE_QUEUE, NULL, NULL, &msg) == SQLITE_OK;
+		ok = sqlite3_exec(db, t == 2 ? MIGRATE_QUEUE_FIRST : MIGRATE_QUEUE_KEYED, NULL, NULL,
+				  &msg) == SQLITE_OK;
 	/* 0 -> 1 -> 3: MIGRATE_2 writes today's documents at once */
 	if (ok && v == 0)
 		ok = sqlite3_exec(db, MIGRATE_1, NULL, NULL, &msg) == SQLITE_OK;
@@ -1534,14 +1541,17 @@ struct built {
 	bool built;                 /* its document built with a verdict */
 	bool fresh;                 /* nothing touched it since the snapshot */
 	bool locked;                /* done under the lock: every touch until now */
+	bool evaluate;              /* a customer to evaluate, without rules to */
 	struct doc d;
 	struct engine_verdict v;
 	struct stored was;          /* what was published of it, with d */
 };
 
 /* Rows built at most in one round: its snapshot is held while they are
- * built, and the log cannot be copied past it meanwhile. */
-enum { ROUND_MAX = 5000 };
+ * built, and the log cannot be copied past it meanwhile. The entries
+ * behind them a round looks through for later touches of its rows: this
+ * many times as many. */
+enum { ROUND_MAX = 5000, ROUND_BEHIND = 4 };
 
 struct store_round {
 	int64_t top;                /* the queue's last number the snapshot saw */
@@ -1605,20 +1615,23 @@ static const char *round_id(const struct store_round *r, size_t i)
 	return strchr(r->keys.ids[i], '\x1f') + 1;
 }
 
-/* Row `id` of kind k for the round to do, once however often touched. */
-static void round_add(struct store_round *r, enum kind k, const char *id)
+/* Row `id` of kind k for the round to do, once however often touched;
+ * `evaluate`: a customer left to evaluate, without rules to. */
+static void round_add(struct store_round *r, enum kind k, const char *id, bool evaluate)
 {
 	char key[400];
 	round_key(key, sizeof key, round_kind(k), id);
 	const size_t n = r->keys.n;
 	engine_set_add(&r->keys, key);
-	if (r->keys.n == n)
+	if (r->keys.n == n) {
+		r->v[engine_set_find(&r->keys, key)].evaluate |= evaluate;
 		return;
+	}
 	if (r->keys.n > r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 256;
 		r->v = xrealloc(r->v, r->cap * sizeof *r->v);
 	}
-	r->v[n] = (struct built){ .k = k };
+	r->v[n] = (struct built){ .k = k, .evaluate = evaluate };
 }
 
 static struct built *round_find(const struct store_round *r, const char *kind, const char *id)
@@ -1734,8 +1747,11 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 		goto out;
 	}
 	/* The rows of the first entries, up to the round's size; then, of
-	 * the rest, the entries of those rows: the snapshot sees them too. */
+	 * the entries just behind, those of the same rows: the snapshot sees
+	 * them too. (Not of the whole queue: a backlog would be read again by
+	 * every round. A row touched further behind is built again.) */
 	const size_t max = s->opts.round_max ? s->opts.round_max : ROUND_MAX;
+	size_t behind = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		enum kind k;
 		const int64_t seq = sqlite3_column_int64(q, 0);
@@ -1745,7 +1761,10 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 			r->entries++;
 			r->hi = seq;
 			if (entry_kind(s, kind, &k))
-				round_add(r, k, id);
+				round_add(r, k, id, k == K_CUSTOMER && strcmp(kind, "engine") == 0);
+		} else if (++behind > ROUND_BEHIND * max) {
+			rc = SQLITE_DONE;
+			break;
 		} else if (entry_kind(s, kind, &k) && round_find(r, round_kind(k), id)) {
 			if (r->n_later == r->cap_later) {
 				r->cap_later = r->cap_later ? r->cap_later * 2 : 256;
@@ -1767,7 +1786,7 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 		enum kind k;
 		snprintf(kind, sizeof kind, "%.*s", sep ? (int)(sep - key) : 0, key);
 		if (sep && entry_kind(s, kind, &k))
-			round_add(r, k, sep + 1);
+			round_add(r, k, sep + 1, false);
 	}
 	if ((st = one_int(s, Q_QUEUE_TOP, &r->top, "reading the queue", e)) != IRM_OK ||
 	    (st = meta_get_int(s, "evaluations", &r->evaluations, e)) != IRM_OK ||
@@ -1940,7 +1959,9 @@ enum irm_status store_round_write(struct store *s, struct store_round *r, int64_
 	r->same_docs = w.seq == r->feed_seq && purges == r->purges;
 	/* A writer that published in its own transaction since published
 	 * every row touched until then (store_publish): the round's rows are
-	 * done, and none of its documents is of use. */
+	 * done, and none of its documents is of use. Only its customers left
+	 * to evaluate are not: the writer leaves them (without rules, they are
+	 * published as they are now). */
 	const bool published = publishes != r->publishes;
 
 	/* The customers the snapshot saw left to evaluate: its verdict where
@@ -1972,14 +1993,20 @@ enum irm_status store_round_write(struct store *s, struct store_round *r, int64_
 	/* The rows the snapshot saw, from its document where nothing touched
 	 * them since (else built here); rows first touched after the
 	 * snapshot wait for the next round. */
-	for (size_t i = 0; i < r->keys.n && st == IRM_OK && !published; i++) {
+	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++) {
 		struct built *b = &r->v[i];
-		if (b->k == K_COUNT)
+		const char *id = round_id(r, i);
+		if (b->k == K_COUNT || (published && !b->evaluate))
 			continue;
-		const bool touched = engine_set_find(&since.keys, r->keys.ids[i]) != SIZE_MAX;
-		if (touched && set_aside(r, r->keys.ids[i]))
+		/* a customer credited since has an engine entry, and no other */
+		bool touched = engine_set_find(&since.keys, r->keys.ids[i]) != SIZE_MAX ||
+			       (b->k == K_CUSTOMER && s->opts.rules && touched_since(&since, "engine", id));
+		if (published) {
+			touched = true;  /* but built here, all the same */
+		} else if (touched && set_aside(r, r->keys.ids[i])) {
 			continue;
-		engine_set_add(&w.pending[b->k], round_id(r, i));
+		}
+		engine_set_add(&w.pending[b->k], id);
 		b->fresh = !touched;
 		b->locked = touched;
 	}

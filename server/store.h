@@ -95,7 +95,8 @@ enum irm_status store_touch_customers(struct store *s, const struct engine_set *
 enum irm_status store_note_evaluated(struct store *s, struct irm_err *e);
 /* Publish every touched row (inside the caller's transaction); customers
  * left to evaluate wait for a round. `woken` may be NULL. A round whose
- * snapshot is older then writes none of its rows: they are published. */
+ * snapshot is older then writes none of its documents: the rows are
+ * published. */
 enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *woken,
 			      struct irm_err *e);
 /* Delete the entries under "*" that newer ones replaced, all at once:

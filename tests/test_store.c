@@ -1202,6 +1202,101 @@ static void test_round_without_rules_publishes_the_customer(void **state)
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM alert_history"), alerts);
 }
 
+/* A customer evaluated under the lock (set aside by the round before, a
+ * leg of it flown again since) while the round holds its document too:
+ * the miles of the leg flown since came with an entry to evaluate, and
+ * none other, so the document is built under the lock as well, never
+ * written with the miles the snapshot saw. */
+static void test_round_customer_credited_since(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")),
+				TRIP("T2", "S2", PAX("C1")) };
+	const char *flown1[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+				 "\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
+	const char *flown2[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S2\","
+				 "\"status\":\"flown\",\"at\":\"2026-11-22T10:42:00-08:00\"}}" };
+	const char *c3[] = { CUSTOMER("C3", "Ines Diaz") };
+	struct irm_err e = { 0 };
+	struct store_round *r1, *r2;
+	int64_t cur;
+	(void)state;
+	apply(lines, 3, NOW);
+	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
+	ingest_later(flown1, 1);
+	assert_int_equal(store_round_read(st, NOW, NULL, &r1, &e), IRM_OK);
+	apply(c3, 1, NOW);  /* another writer evaluates: C1 set aside */
+	round_write_keep(r1, NOW);
+	write_later("UPDATE customers SET name = 'Dale B. Brewer' WHERE id = 'C1'");
+	assert_int_equal(store_round_read(st, NOW, r1, &r2, &e), IRM_OK);
+	store_round_free(&r1);
+	ingest_later(flown2, 1);  /* after the snapshot: C1 credited again */
+	round_write(&r2, NOW);
+	const char *c1[] = { "c:C1" };
+	json_t *p = page(c1, 1, cur, false, NULL);
+	json_t *cu = find(p, "customer", "C1");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(cu, "data"),
+							    "lifetime_miles")), 1001024);
+	json_decref(p);
+	rounds(NOW);
+	expect_credited(cur, 1001024, "T2", "none");
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
+}
+
+/* Without rules, a writer that publishes between a round's two parts
+ * leaves the customers left to evaluate (it evaluates none): the round
+ * still publishes them, as they are now. */
+static void test_round_without_rules_after_a_publish(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")),
+				TRIP("T2", "S2", PAX("C1")) };
+	const char *flown[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
+				"\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
+	const char *c3[] = { CUSTOMER("C3", "Ines Diaz") };
+	struct irm_err e = { 0 };
+	struct store_round *r;
+	int64_t cur;
+	(void)state;
+	apply(lines, 3, NOW);
+	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
+	reopen(NULL, 0);
+	ingest_later(flown, 1);
+	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);
+	apply(c3, 1, NOW);
+	round_write(&r, NOW);
+	expect_credited(cur, 1000000, "T1", "T2");
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
+}
+
+/* A round looks for later touches of its rows only just behind them: a
+ * backlog is not read again by every round. A row touched further behind
+ * is built again when its turn comes. */
+static void test_round_looks_just_behind(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ann Lee") };
+	char sql[200];
+	struct irm_err e = { 0 };
+	struct store_round *r;
+	(void)state;
+	apply(lines, 2, NOW);
+	reopen(&rules, 1);
+	write_later("UPDATE customers SET name = 'Dale A. Brewer' WHERE id = 'C1'");
+	for (int i = 0; i < 5; i++) {  /* ROUND_BEHIND (4) entries of C2 */
+		snprintf(sql, sizeof sql, "UPDATE customers SET name = 'Ann %d. Lee' WHERE id = 'C2'", i);
+		write_later(sql);
+	}
+	write_later("UPDATE customers SET name = 'Dale B. Brewer' WHERE id = 'C1'");
+	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);
+	round_write(&r, NOW);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue WHERE id = 'C1'"), 1);
+	rounds(NOW);
+	const char *all[] = { "*" };
+	json_t *p = page(all, 1, 0, false, NULL);
+	assert_string_equal(data_str(find(p, "customer", "C1"), "name"), "Dale B. Brewer");
+	assert_string_equal(data_str(find(p, "customer", "C2"), "name"), "Ann 4. Lee");
+	json_decref(p);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
+}
+
 /* A second writer of this process, on a store of its own: it begins a
  * write, says so, and commits. */
 struct writer {
@@ -1505,10 +1600,12 @@ static void test_layouts_1_and_2_brought_up_to_date(void **state)
 		"COMMIT;", CUSTOMER("C1", "Dale Bo Brewer"));
 	/* touched rows each once with a generation, by triggers that touched a
 	 * row by INSERT … SELECT (a copy through a temporary table at every
-	 * touch); a customer left to evaluate goes into the queue */
+	 * touch); the customers left to evaluate go into the queue in the
+	 * order they were first touched */
 	brought_up_to_date(
 		"BEGIN;" TOUCHED_BEFORE
 		"INSERT INTO central_touched(kind, id, first) VALUES ('engine', 'C2', 1);"
+		"INSERT INTO central_touched(kind, id, first) VALUES ('engine', 'C1', 2);"
 		"DROP TRIGGER central_customers_u;"
 		"CREATE TRIGGER central_customers_u AFTER UPDATE ON customers BEGIN"
 		" INSERT OR REPLACE INTO central_touched(kind, id, first) SELECT 'customer', NEW.id,"
@@ -1517,6 +1614,9 @@ static void test_layouts_1_and_2_brought_up_to_date(void **state)
 		"COMMIT;", CUSTOMER("C1", "Dale Bob Brewer"));
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"
 				   " WHERE kind = 'engine' AND id = 'C2'"), 1);
+	assert_int_equal(sql_value(db_path, "SELECT (SELECT seq FROM central_queue WHERE"
+				   " kind = 'engine' AND id = 'C2') < (SELECT seq FROM central_queue"
+				   " WHERE kind = 'engine' AND id = 'C1')"), 1);
 	/* triggers that touched a customer for every credit of miles, and a
 	 * trip for every status of its legs */
 	brought_up_to_date(
@@ -1564,6 +1664,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_keeps_a_touch_after_a_publish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_clears_later_entries_of_its_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_without_rules_publishes_the_customer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_customer_credited_since, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_without_rules_after_a_publish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_looks_just_behind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writers_take_turns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_copied_without_the_ticker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_store_brought_up_to_date, setup, teardown),
