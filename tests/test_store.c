@@ -37,6 +37,12 @@ static struct store *st;
 	"\"departure\":\"" departure "\",\"cabin\":\"J\",\"status\":\"" status "\"}]}}"
 #define TRIP(id, seg, pax) TRIP_LEG(id, seg, pax, "2026-11-22T08:15:00-07:00", "booked")
 #define PAX(id) "{\"customer_id\":\"" id "\"}"
+/* Legs S1 and S2 flown, as events. */
+#define FLOWN(seg, at) \
+	"{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"" seg "\"," \
+	"\"status\":\"flown\",\"at\":\"" at "\"}}"
+#define FLOWN_S1 FLOWN("S1", "2026-11-22T10:41:00-08:00")
+#define FLOWN_S2 FLOWN("S2", "2026-11-22T10:42:00-08:00")
 
 static int setup(void **state)
 {
@@ -281,8 +287,7 @@ static void test_versions_grow_and_nothing_twice(void **state)
 	json_decref(p);
 
 	/* The leg flown: the trip, the customer's miles and the alert change. */
-	const char *flown[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
-				"\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
+	const char *flown[] = { FLOWN_S1 };
 	apply(flown, 1, NOW);
 	p = page(c1, 1, cur, false, NULL);
 	json_t *t = find(p, "trip", "T1");
@@ -709,8 +714,7 @@ static char *page_text(const char *const *keys, size_t n_keys)
 static void test_rounds_publish_and_evaluate(void **state)
 {
 	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
-	const char *flown[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
-				"\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
+	const char *flown[] = { FLOWN_S1 };
 	const char *c1[] = { "c:C1" }, *den[] = { "s:DEN" };
 	(void)state;
 	ingest_later(lines, 2);
@@ -760,6 +764,19 @@ static const char *leg_status(json_t *trip)
 		json_object_get(trip, "data"), "segments"), 0), "status"));
 }
 
+/* C1 on trips T1 (leg S1) and T2 (leg S2), 1024 miles short of the
+ * million, applied at once: the feed's end after. */
+static int64_t c1_on_two_trips(void)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")),
+				TRIP("T2", "S2", PAX("C1")) };
+	struct irm_err e = { 0 };
+	int64_t cur;
+	apply(lines, 3, NOW);
+	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
+	return cur;
+}
+
 /* After `cur` in C1's scope: C1 with `miles`, trip `flown` with its leg
  * flown, and trip `not` not at all. */
 static void expect_credited(int64_t cur, int miles, const char *flown, const char *not)
@@ -782,17 +799,12 @@ static void expect_credited(int64_t cur, int miles, const char *flown, const cha
  * and touches their trips, and only theirs. */
 static void test_credit_publishes_the_customer(void **state)
 {
-	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")),
-				TRIP("T2", "S2", PAX("C1")) };
-	const char *flown1[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
-				 "\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
-	const char *flown2[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S2\","
-				 "\"status\":\"flown\",\"at\":\"2026-11-22T10:42:00-08:00\"}}" };
+	const char *flown1[] = { FLOWN_S1 };
+	const char *flown2[] = { FLOWN_S2 };
 	struct irm_err e = { 0 };
 	int64_t cur;
 	(void)state;
-	apply(lines, 3, NOW);
-	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
+	cur = c1_on_two_trips();
 
 	ingest_later(flown1, 1);
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"
@@ -993,8 +1005,7 @@ static struct store_round *round_between(const char *const *later)
  * says last, and its alerts stay gone. */
 static void test_round_after_a_delete(void **state)
 {
-	const char *flown[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
-				"\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
+	const char *flown[] = { FLOWN_S1 };
 	const char *del[] = { "{\"kind\":\"delete\",\"data\":{\"kind\":\"customer\",\"id\":\"C1\"}}" };
 	const char *all[] = { "*" };
 	const char *alerts = "SELECT count(*) FROM alerts WHERE customer_id = 'C1'";
@@ -1148,19 +1159,26 @@ static void test_round_keeps_a_touch_after_a_publish(void **state)
 	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
 }
 
+/* C1 and C2 applied at once, the store opened again with rounds of one
+ * row, and C1 renamed, to publish later. */
+static void c1_touched_in_rounds_of_one(void)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ann Lee") };
+	apply(lines, 2, NOW);
+	reopen(&rules, 1);
+	write_later("UPDATE customers SET name = 'Dale A. Brewer' WHERE id = 'C1'");
+}
+
 /* A row touched again behind the rows a round takes: the snapshot saw
  * that touch too, so its entry goes with the round's, and the next round
  * does not build the row again; the rows behind wait their turn. */
 static void test_round_clears_later_entries_of_its_rows(void **state)
 {
-	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ann Lee") };
 	const char *all[] = { "*" };
 	struct irm_err e = { 0 };
 	struct store_round *r;
 	(void)state;
-	apply(lines, 2, NOW);
-	reopen(&rules, 1);
-	write_later("UPDATE customers SET name = 'Dale A. Brewer' WHERE id = 'C1'");
+	c1_touched_in_rounds_of_one();
 	write_later("UPDATE customers SET name = 'Ann A. Lee' WHERE id = 'C2'");
 	write_later("UPDATE customers SET name = 'Dale B. Brewer' WHERE id = 'C1'");
 	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);
@@ -1182,15 +1200,9 @@ static void test_round_clears_later_entries_of_its_rows(void **state)
  * queue for ever. */
 static void test_round_without_rules_publishes_the_customer(void **state)
 {
-	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")),
-				TRIP("T2", "S2", PAX("C1")) };
-	const char *flown[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
-				"\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
-	struct irm_err e = { 0 };
-	int64_t cur;
+	const char *flown[] = { FLOWN_S1 };
 	(void)state;
-	apply(lines, 3, NOW);
-	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
+	const int64_t cur = c1_on_two_trips();
 	const int64_t alerts = sql_value(db_path, "SELECT count(*) FROM alert_history");
 	reopen(NULL, 0);
 	ingest_later(flown, 1);
@@ -1209,19 +1221,14 @@ static void test_round_without_rules_publishes_the_customer(void **state)
  * written with the miles the snapshot saw. */
 static void test_round_customer_credited_since(void **state)
 {
-	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")),
-				TRIP("T2", "S2", PAX("C1")) };
-	const char *flown1[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
-				 "\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
-	const char *flown2[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S2\","
-				 "\"status\":\"flown\",\"at\":\"2026-11-22T10:42:00-08:00\"}}" };
+	const char *flown1[] = { FLOWN_S1 };
+	const char *flown2[] = { FLOWN_S2 };
 	const char *c3[] = { CUSTOMER("C3", "Ines Diaz") };
 	struct irm_err e = { 0 };
 	struct store_round *r1, *r2;
 	int64_t cur;
 	(void)state;
-	apply(lines, 3, NOW);
-	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
+	cur = c1_on_two_trips();
 	ingest_later(flown1, 1);
 	assert_int_equal(store_round_read(st, NOW, NULL, &r1, &e), IRM_OK);
 	apply(c3, 1, NOW);  /* another writer evaluates: C1 set aside */
@@ -1247,17 +1254,13 @@ static void test_round_customer_credited_since(void **state)
  * still publishes them, as they are now. */
 static void test_round_without_rules_after_a_publish(void **state)
 {
-	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")),
-				TRIP("T2", "S2", PAX("C1")) };
-	const char *flown[] = { "{\"kind\":\"segment_status\",\"data\":{\"segment_id\":\"S1\","
-				"\"status\":\"flown\",\"at\":\"2026-11-22T10:41:00-08:00\"}}" };
+	const char *flown[] = { FLOWN_S1 };
 	const char *c3[] = { CUSTOMER("C3", "Ines Diaz") };
 	struct irm_err e = { 0 };
 	struct store_round *r;
 	int64_t cur;
 	(void)state;
-	apply(lines, 3, NOW);
-	assert_int_equal(store_last_seq(st, &cur, &e), IRM_OK);
+	cur = c1_on_two_trips();
 	reopen(NULL, 0);
 	ingest_later(flown, 1);
 	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);
@@ -1272,14 +1275,11 @@ static void test_round_without_rules_after_a_publish(void **state)
  * is built again when its turn comes. */
 static void test_round_looks_just_behind(void **state)
 {
-	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), CUSTOMER("C2", "Ann Lee") };
 	char sql[200];
 	struct irm_err e = { 0 };
 	struct store_round *r;
 	(void)state;
-	apply(lines, 2, NOW);
-	reopen(&rules, 1);
-	write_later("UPDATE customers SET name = 'Dale A. Brewer' WHERE id = 'C1'");
+	c1_touched_in_rounds_of_one();
 	for (int i = 0; i < 5; i++) {  /* ROUND_BEHIND (4) entries of C2 */
 		snprintf(sql, sizeof sql, "UPDATE customers SET name = 'Ann %d. Lee' WHERE id = 'C2'", i);
 		write_later(sql);
