@@ -1907,7 +1907,8 @@ static enum irm_status own_touches(struct store *s, struct store_round *r, int64
 /* The entries the round took go, with the later ones of the same rows,
  * and those after its snapshot of the rows it did under the lock: those
  * rows are published as they are now. (A row set aside has entries after
- * the snapshot still, or an entry of its own: store_round_write.) */
+ * the snapshot still, its customer's entry to evaluate for a customer
+ * credited since, or an entry of its own: store_round_write.) */
 static enum irm_status queue_del(struct store *s, int64_t seq, struct irm_err *e)
 {
 	sqlite3_stmt *q = stmt(s, Q_QUEUE_DEL, e);
@@ -2044,7 +2045,7 @@ enum irm_status store_publish(struct store *s, int64_t now, struct store_keys *w
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
 		st = sql_error(s, e, "reading the queue");
-	/* A round whose snapshot is older writes none of its rows: this
+	/* A round whose snapshot is older writes none of these rows: this
 	 * transaction publishes them all as they are now. */
 	if (st == IRM_OK && n && !(q = stmt(s, Q_TOUCHED_CLEAR, e)))
 		st = IRM_ECACHE;
