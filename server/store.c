@@ -316,8 +316,8 @@ enum {
 	Q_STALE_ANY, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
 	Q_LAST_SEQ, Q_PAGE_ONE, Q_PAGE_MANY, Q_IN_KEY, Q_ACTION_GET,
 	Q_ACTION_PUT, Q_SWEEP_TRIPS, Q_SWEEP_ALERTS, Q_SWEEP_GREETINGS, Q_TOMB_MAX, Q_TOMB_PURGE,
-	Q_DOCS_PURGE, Q_GREET_SEGMENT,
-	Q_GREET_PUT, Q_SEGMENT_ALERTS, Q_SEGMENT_GREETINGS, Q_TRIP_GREETINGS, Q_SEGMENT_ORIGIN, Q_PURGED_NOTE, Q_PURGED_MAX, Q_COUNT
+	Q_DOCS_PURGE, Q_FIRST_KEYED, Q_GREET_SEGMENT,
+	Q_GREET_PUT, Q_CUSTOMER_ALERTS, Q_SEGMENT_ALERTS, Q_SEGMENT_GREETINGS, Q_TRIP_GREETINGS, Q_SEGMENT_ORIGIN, Q_PURGED_NOTE, Q_PURGED_MAX, Q_COUNT
 };
 
 /* The page of a scope: its entries after a sequence number, with the
@@ -373,6 +373,7 @@ static const char *const SQL[Q_COUNT] = {
 		"SELECT 'G-' || g.rid FROM segments s JOIN central_greetings g ON g.segment_id = s.id"
 		" WHERE s.trip = (SELECT rid FROM trips WHERE id = ?1)",
 	[Q_SEGMENT_ALERTS] = "SELECT id FROM alerts WHERE segment_id = ?1",
+	[Q_CUSTOMER_ALERTS] = "SELECT id FROM alerts WHERE customer_id = ?1",
 	[Q_SEGMENT_GREETINGS] = "SELECT 'G-' || rid FROM central_greetings WHERE segment_id = ?1",
 	[Q_SEGMENT_ORIGIN] = "SELECT origin FROM segments WHERE id = ?1",
 	[Q_NOTE] = "SELECT customer_id, author, body, at_utc FROM notes WHERE id = ?1",
@@ -406,6 +407,9 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_TOMB_PURGE] = "DELETE FROM central_feed WHERE op != 'upsert' AND at_utc < ?1",
 	/* deleted before the cutoff: its delete entries are purged with it */
 	[Q_DOCS_PURGE] = "DELETE FROM central_docs WHERE data IS NULL AND changed_utc < ?1",
+	/* no document was keyed before its data last changed */
+	[Q_FIRST_KEYED] = "SELECT coalesce((SELECT min(changed_utc) FROM central_docs"
+			  " WHERE changed_utc > 0), ?1)",
 	[Q_GREET_SEGMENT] =
 		"SELECT 1 FROM segments s JOIN passengers p ON p.trip = s.trip"
 		" WHERE s.id = ?1 AND p.customer_id = ?2",
@@ -1215,6 +1219,50 @@ static bool same_but_status(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* Where the value of a customer document's "name" begins, and its
+ * length, escapes and all. The first "name" key is the customer's own
+ * (record_write_customer writes it after id and member, both strings),
+ * and no string holds that key's text: its quote would be escaped. */
+static size_t name_span(const char *doc, const char **at)
+{
+	const char *p = strstr(doc, "\"name\":");
+	if (!p) {
+		*at = "";
+		return 0;
+	}
+	p += 7;
+	*at = p;
+	if (*p != '"')
+		return strcspn(p, ",}");  /* null */
+	const char *q = p + 1;
+	while (*q && *q != '"')
+		q += *q == '\\' && q[1] ? 2 : 1;
+	return (size_t)(q - p) + (*q == '"');
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	const char *x, *y;
+	const size_t n = name_span(a, &x), m = name_span(b, &y);
+	return n == m && memcmp(x, y, n) == 0;
+}
+
+/* A customer's alerts show its name: published after it when that
+ * changed. */
+static enum irm_status customer_alerts(struct store *s, struct work *w, const char *id,
+				       struct irm_err *e)
+{
+	sqlite3_stmt *q = stmt(s, Q_CUSTOMER_ALERTS, e);
+	int rc;
+	if (!q)
+		return IRM_ECACHE;
+	bind_str(q, 1, id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		engine_set_add(&w->pending[K_ALERT], (const char *)sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? IRM_OK : sql_error(s, e, "reading a customer's alerts");
+}
+
 /* A trip's members (before and after) may enter or leave a station with
  * it, and so may the alerts and greetings on its legs: they are published
  * after it. */
@@ -1388,6 +1436,9 @@ static enum irm_status publish_row(struct store *s, struct work *w, enum kind k,
 				 same_but_status(old_data, d.data) && keys_same(&old, &d.keys);
 	if (k == K_TRIP && !status_only &&
 	    (st = trip_followers(s, w, id, &old, &d, old_data, e)) != IRM_OK)
+		goto out;
+	if (k == K_CUSTOMER && d.data && old_data && !same_name(old_data, d.data) &&
+	    (st = customer_alerts(s, w, id, e)) != IRM_OK)
 		goto out;
 
 	const bool changed = !same(d.data, old_data) || !same(d.kiosk, old_kiosk);
@@ -2100,9 +2151,22 @@ enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *wok
 	enum irm_status st = cache_begin(s->cache, e);
 	if (st != IRM_OK)
 		return st;
-	int64_t last = meta_int(s, "swept_utc", now, e);
+	/* Never swept: from when the first document was keyed, so a leg that
+	 * crossed a window's edge between a load and the first sweep is not
+	 * missed. */
+	int64_t last = meta_int(s, "swept_utc", INT64_MIN, e);
 	sqlite3_stmt *q;
-	if (last < now) {
+	if (last == INT64_MIN && (q = stmt(s, Q_FIRST_KEYED, e))) {
+		sqlite3_bind_int64(q, 1, now);
+		int rc = sqlite3_step(q);
+		last = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : now;
+		sqlite3_reset(q);
+		if (rc != SQLITE_ROW)
+			st = sql_error(s, e, "reading when the feed began");
+	} else if (last == INT64_MIN) {
+		st = IRM_ECACHE;
+	}
+	if (st == IRM_OK && last < now) {
 		const int sweeps[] = { Q_SWEEP_TRIPS, Q_SWEEP_ALERTS, Q_SWEEP_GREETINGS };
 		for (size_t i = 0; i < 3 && st == IRM_OK; i++) {
 			if (!(q = stmt(s, sweeps[i], e))) {
