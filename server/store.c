@@ -310,7 +310,7 @@ static enum irm_status migrate(sqlite3 *db, const char *path, struct irm_err *e)
 enum {
 	Q_META_GET, Q_META_PUT, Q_TOUCHED, Q_TOUCHED_CLEAR, Q_LEFT_PUT, Q_CUSTOMER_TOUCH,
 	Q_TRIP_TOUCH, Q_LEG_TRIP,
-	Q_ROUND_LIST, Q_QUEUE_TOP, Q_BACKLOG, Q_QUEUE_RANGE, Q_QUEUE_CUT, Q_QUEUE_OWN_CUT,
+	Q_TOUCH, Q_ROUND_LIST, Q_QUEUE_TOP, Q_BACKLOG, Q_QUEUE_RANGE, Q_QUEUE_CUT, Q_QUEUE_OWN_CUT,
 	Q_QUEUE_DEL, Q_DOC_GET, Q_DOC_NEW, Q_DOC_PUT, Q_DOC_KEYS,
 	Q_ENTRY_PUT, Q_ENTRY_DEL, Q_STALE_PUT, Q_STALE_DEL, Q_STALE_CLEAR,
 	Q_STALE_ANY, Q_CUSTOMER_STATIONS, Q_TRIP_ALERTS, Q_SEGMENT_DEP, Q_NOTE, Q_GREETING,
@@ -338,6 +338,7 @@ static const char *const SQL[Q_COUNT] = {
 	[Q_LEFT_PUT] = TOUCH("engine", "?1"),
 	[Q_CUSTOMER_TOUCH] = TOUCH("customer", "?1"),
 	[Q_TRIP_TOUCH] = TOUCH("trip", "?1"),
+	[Q_TOUCH] = "INSERT INTO central_queue(kind, id) VALUES (?1, ?2)",
 	[Q_LEG_TRIP] = "SELECT t.id FROM segments s JOIN trips t ON t.rid = s.trip WHERE s.rid = ?1",
 	[Q_ROUND_LIST] = "SELECT seq, kind, id FROM central_queue ORDER BY seq",
 	/* the last number given, even when its entry is gone */
@@ -1870,6 +1871,15 @@ out:
 	return st;
 }
 
+/* The customer a document is under ("c:ID"), or NULL. */
+static const char *keys_customer(const struct store_keys *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strncmp(k->v[i], "c:", 2) == 0)
+			return k->v[i] + 2;
+	return NULL;
+}
+
 /* The entries after a round's snapshot, to the write's beginning: the
  * rows they touched since (as round keys), and each entry's number with
  * its row's place among them. */
@@ -2045,17 +2055,24 @@ enum irm_status store_round_write(struct store *s, struct store_round *r, int64_
 	/* The rows the snapshot saw, from its document where nothing touched
 	 * them since (else built here); rows first touched after the
 	 * snapshot wait for the next round. */
+	struct engine_set requeue = { 0 };  /* "KIND\x1fID" set aside, no entry left */
 	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++) {
 		struct built *b = &r->v[i];
 		const char *id = round_id(r, i);
 		if (b->k == K_COUNT || (published && !b->evaluate))
 			continue;
-		/* a customer credited since has an engine entry, and no other */
-		bool touched = engine_set_find(&since.keys, r->keys.ids[i]) != SIZE_MAX ||
-			       (b->k == K_CUSTOMER && s->opts.rules && touched_since(&since, "engine", id));
+		/* A customer credited since has an entry to evaluate, and no
+		 * other; an alert shows its customer's name. */
+		const bool own = engine_set_find(&since.keys, r->keys.ids[i]) != SIZE_MAX;
+		const char *cu = b->k == K_ALERT ? keys_customer(&b->d.keys) : NULL;
+		bool touched = own ||
+			       (b->k == K_CUSTOMER && s->opts.rules && touched_since(&since, "engine", id)) ||
+			       (cu && touched_since(&since, "customer", cu));
 		if (published) {
 			touched = true;  /* but built here, all the same */
 		} else if (touched && set_aside(r, r->keys.ids[i])) {
+			if (!own)  /* its entries go with the round's: in the queue still */
+				engine_set_add(&requeue, r->keys.ids[i]);
 			continue;
 		}
 		engine_set_add(&w.pending[b->k], id);
@@ -2064,6 +2081,20 @@ enum irm_status store_round_write(struct store *s, struct store_round *r, int64_
 	}
 	if (st == IRM_OK)
 		st = own_touches(s, r, head, &w, e);
+	for (size_t i = 0; i < requeue.n && st == IRM_OK; i++) {  /* after own_touches */
+		char kind[16];
+		const char *sep = strchr(requeue.ids[i], '\x1f');
+		sqlite3_stmt *q = stmt(s, Q_TOUCH, e);
+		if (!q) {
+			st = IRM_ECACHE;
+			break;
+		}
+		snprintf(kind, sizeof kind, "%.*s", (int)(sep - requeue.ids[i]), requeue.ids[i]);
+		bind_str(q, 1, kind);
+		bind_str(q, 2, sep + 1);
+		st = step_done(s, q, "noting a row to publish", e);
+	}
+	engine_set_free(&requeue);
 	if (st == IRM_OK)
 		st = round_clear(s, r, &since, e);
 	if (st == IRM_OK)
@@ -2154,16 +2185,22 @@ enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *wok
 	/* Never swept: from when the first document was keyed, so a leg that
 	 * crossed a window's edge between a load and the first sweep is not
 	 * missed. */
-	int64_t last = meta_int(s, "swept_utc", INT64_MIN, e);
+	char buf[32];
+	bool found = false;
+	int64_t last = now;
 	sqlite3_stmt *q;
-	if (last == INT64_MIN && (q = stmt(s, Q_FIRST_KEYED, e))) {
+	st = meta_get(s, "swept_utc", buf, sizeof buf, &found, e);
+	if (st == IRM_OK && found) {
+		last = strtoll(buf, NULL, 10);
+	} else if (st == IRM_OK && (q = stmt(s, Q_FIRST_KEYED, e))) {
 		sqlite3_bind_int64(q, 1, now);
 		int rc = sqlite3_step(q);
-		last = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : now;
+		if (rc == SQLITE_ROW && sqlite3_column_int64(q, 0) < now)  /* a clock behind: now */
+			last = sqlite3_column_int64(q, 0);
 		sqlite3_reset(q);
 		if (rc != SQLITE_ROW)
 			st = sql_error(s, e, "reading when the feed began");
-	} else if (last == INT64_MIN) {
+	} else if (st == IRM_OK) {
 		st = IRM_ECACHE;
 	}
 	if (st == IRM_OK && last < now) {
