@@ -1338,31 +1338,47 @@ static void test_alerts_follow_the_customer_name(void **state)
 	json_decref(p);
 }
 
-/* A round holding an alert, its customer renamed after the snapshot:
- * the alert, which shows the name, is not written from the snapshot (no
- * later publish of the customer would put it right, the name being back
- * to what the feed has). */
-static void test_round_alert_of_a_customer_renamed_since(void **state)
+/* C1 and its alerts applied at once (then, with no rules, the store
+ * opened again without); then, to publish later: C1 renamed when
+ * `renamed_first`, `sql` run, a round's snapshot read, C1 renamed (again)
+ * and back to Dale Brewer, the round written and rounds until all is
+ * published. The page of scope all, after. */
+static json_t *alert_around_a_rename(bool with_rules, bool renamed_first, const char *sql)
 {
 	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
 	const char *b[] = { CUSTOMER("C1", "Dale B. Brewer") };
 	const char *all[] = { "*" };
 	struct irm_err e = { 0 };
 	struct store_round *r;
-	(void)state;
 	apply(lines, 2, NOW);
-	ingest_later(b, 1);
-	write_later("UPDATE alerts SET priority = priority WHERE customer_id = 'C1'");
+	if (!with_rules)
+		reopen(NULL, 0);
+	if (renamed_first)
+		ingest_later(b, 1);
+	write_later(sql);
 	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);
-	ingest_later(lines, 1);  /* back to Dale Brewer */
+	if (!renamed_first)
+		ingest_later(b, 1);
+	ingest_later(lines, 1);  /* back to Dale Brewer, the feed's name */
 	round_write(&r, NOW);
 	rounds(NOW);
-	json_t *p = page(all, 1, 0, false, NULL);
+	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
+	return page(all, 1, 0, false, NULL);
+}
+
+/* A round holding an alert, its customer renamed after the snapshot:
+ * the alert, which shows the name, is not written from the snapshot (no
+ * later publish of the customer would put it right, the name being back
+ * to what the feed has). */
+static void test_round_alert_of_a_customer_renamed_since(void **state)
+{
+	(void)state;
+	json_t *p = alert_around_a_rename(true, true, "UPDATE alerts SET priority = priority"
+					  " WHERE customer_id = 'C1'");
 	assert_string_equal(data_str(find(p, "customer", "C1"), "name"), "Dale Brewer");
 	assert_string_equal(data_str(find(p, "alert", "A-C1-lifetime_miles-1000000"), "customer_name"),
 			    "Dale Brewer");
 	json_decref(p);
-	assert_int_equal(sql_value(db_path, "SELECT count(*) FROM central_queue"), 0);
 }
 
 /* An alert assigned before the snapshot, then set aside for its
@@ -1372,21 +1388,9 @@ static void test_round_alert_of_a_customer_renamed_since(void **state)
  * rules: no evaluation of the customer writes the alert again.) */
 static void test_round_alert_set_aside_survives_a_stop(void **state)
 {
-	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
-	const char *b[] = { CUSTOMER("C1", "Dale B. Brewer") };
-	const char *all[] = { "*" };
-	struct irm_err e = { 0 };
-	struct store_round *r;
 	(void)state;
-	apply(lines, 2, NOW);
-	reopen(NULL, 0);
-	write_later("UPDATE alerts SET assigned_to = 'ana' WHERE customer_id = 'C1'");
-	assert_int_equal(store_round_read(st, NOW, NULL, &r, &e), IRM_OK);
-	ingest_later(b, 1);
-	ingest_later(lines, 1);  /* and back: the feed's name again */
-	round_write(&r, NOW);
-	rounds(NOW);
-	json_t *p = page(all, 1, 0, false, NULL);
+	json_t *p = alert_around_a_rename(false, false, "UPDATE alerts SET assigned_to = 'ana'"
+					  " WHERE customer_id = 'C1'");
 	assert_string_equal(data_str(find(p, "alert", "A-C1-lifetime_miles-1000000"), "assigned_to"), "ana");
 	json_decref(p);
 }
