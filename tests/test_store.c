@@ -1541,13 +1541,14 @@ static void test_rounds_interleaved_at_random(void **state)
 					random_event(line[i], sizeof line[i], step);
 				apply(lines, n, now);
 				break;
-			case 4:
+			case 4: {
 				/* not the name: the name index is the writer's to keep */
 				const char *airport = roll(2) ? "SEA" : "SFO";  /* one roll at a time */
 				snprintf(sql, sizeof sql, "UPDATE customers SET home_airport = '%s'"
 					 " WHERE id = 'C%u'", airport, roll(6));
 				write_later(sql);
 				break;
+			}
 			case 5:
 				now += 3600 * roll(5);
 				assert_int_equal(store_sweep(st, now, &woken, &e), IRM_OK);
