@@ -1871,6 +1871,28 @@ out:
 	return st;
 }
 
+/* Rows set aside with no entry left after the round: noted in the queue
+ * again, so that a publisher stopped before the next round (whose
+ * `before` would name them) does not lose them. Only after own_touches,
+ * which publishes here every entry after the write's beginning but those
+ * of customers to evaluate. */
+static enum irm_status requeue(struct store *s, const struct engine_set *keys, struct irm_err *e)
+{
+	enum irm_status st = IRM_OK;
+	for (size_t i = 0; i < keys->n && st == IRM_OK; i++) {
+		char kind[16];
+		const char *sep = strchr(keys->ids[i], '\x1f');
+		sqlite3_stmt *q = stmt(s, Q_TOUCH, e);
+		if (!q)
+			return IRM_ECACHE;
+		snprintf(kind, sizeof kind, "%.*s", (int)(sep - keys->ids[i]), keys->ids[i]);
+		bind_str(q, 1, kind);
+		bind_str(q, 2, sep + 1);
+		st = step_done(s, q, "noting a row to publish", e);
+	}
+	return st;
+}
+
 /* The customer a document is under ("c:ID"), or NULL. */
 static const char *keys_customer(const struct store_keys *k)
 {
@@ -1969,7 +1991,7 @@ static enum irm_status own_touches(struct store *s, struct store_round *r, int64
  * and those after its snapshot of the rows it did under the lock: those
  * rows are published as they are now. (A row set aside has entries after
  * the snapshot still, its customer's entry to evaluate for a customer
- * credited since, or an entry of its own: store_round_write.) */
+ * credited since, or store_round_write notes it again: requeue.) */
 static enum irm_status queue_del(struct store *s, int64_t seq, struct irm_err *e)
 {
 	sqlite3_stmt *q = stmt(s, Q_QUEUE_DEL, e);
@@ -2055,46 +2077,37 @@ enum irm_status store_round_write(struct store *s, struct store_round *r, int64_
 	/* The rows the snapshot saw, from its document where nothing touched
 	 * them since (else built here); rows first touched after the
 	 * snapshot wait for the next round. */
-	struct engine_set requeue = { 0 };  /* "KIND\x1fID" set aside, no entry left */
+	struct engine_set again = { 0 };  /* "KIND\x1fID" set aside, no entry left */
 	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++) {
 		struct built *b = &r->v[i];
 		const char *id = round_id(r, i);
 		if (b->k == K_COUNT || (published && !b->evaluate))
 			continue;
-		/* A customer credited since has an entry to evaluate, and no
-		 * other; an alert shows its customer's name. */
+		/* Out of date: touched since (own); a customer credited since,
+		 * which has an entry to evaluate and no other (that entry stays,
+		 * or the customer is evaluated and published here); an alert
+		 * whose customer was touched since, since it shows the name. */
 		const bool own = engine_set_find(&since.keys, r->keys.ids[i]) != SIZE_MAX;
+		const bool credited = b->k == K_CUSTOMER && s->opts.rules &&
+				      touched_since(&since, "engine", id);
 		const char *cu = b->k == K_ALERT ? keys_customer(&b->d.keys) : NULL;
-		bool touched = own ||
-			       (b->k == K_CUSTOMER && s->opts.rules && touched_since(&since, "engine", id)) ||
-			       (cu && touched_since(&since, "customer", cu));
-		if (published) {
-			touched = true;  /* but built here, all the same */
-		} else if (touched && set_aside(r, r->keys.ids[i])) {
-			if (!own)  /* its entries go with the round's: in the queue still */
-				engine_set_add(&requeue, r->keys.ids[i]);
+		const bool stale = own || credited || (cu && touched_since(&since, "customer", cu));
+		/* after a writer's publish, built here, all the same */
+		const bool rebuild = stale || published;
+		if (!published && stale && set_aside(r, r->keys.ids[i])) {
+			if (!own && !credited)  /* its entries go with the round's */
+				engine_set_add(&again, r->keys.ids[i]);
 			continue;
 		}
 		engine_set_add(&w.pending[b->k], id);
-		b->fresh = !touched;
-		b->locked = touched;
+		b->fresh = !rebuild;
+		b->locked = rebuild;
 	}
 	if (st == IRM_OK)
 		st = own_touches(s, r, head, &w, e);
-	for (size_t i = 0; i < requeue.n && st == IRM_OK; i++) {  /* after own_touches */
-		char kind[16];
-		const char *sep = strchr(requeue.ids[i], '\x1f');
-		sqlite3_stmt *q = stmt(s, Q_TOUCH, e);
-		if (!q) {
-			st = IRM_ECACHE;
-			break;
-		}
-		snprintf(kind, sizeof kind, "%.*s", (int)(sep - requeue.ids[i]), requeue.ids[i]);
-		bind_str(q, 1, kind);
-		bind_str(q, 2, sep + 1);
-		st = step_done(s, q, "noting a row to publish", e);
-	}
-	engine_set_free(&requeue);
+	if (st == IRM_OK)
+		st = requeue(s, &again, e);
+	engine_set_free(&again);
 	if (st == IRM_OK)
 		st = round_clear(s, r, &since, e);
 	if (st == IRM_OK)
@@ -2182,9 +2195,9 @@ enum irm_status store_sweep(struct store *s, int64_t now, struct store_keys *wok
 	enum irm_status st = cache_begin(s->cache, e);
 	if (st != IRM_OK)
 		return st;
-	/* Never swept: from when the first document was keyed, so a leg that
-	 * crossed a window's edge between a load and the first sweep is not
-	 * missed. */
+	/* Never swept: from when the first document was keyed (no later
+	 * than now), so a leg that crossed a window's edge between a load and
+	 * the first sweep is not missed. */
 	char buf[32];
 	bool found = false;
 	int64_t last = now;

@@ -1320,6 +1320,22 @@ static void test_first_sweep_from_the_first_document(void **state)
 	json_decref(p);
 }
 
+/* A store never swept, its documents keyed by a clock ahead of the
+ * server's: the first sweep starts no later than the server's now, so
+ * the sweeps go on from there rather than from a time to come. */
+static void test_first_sweep_with_a_clock_behind(void **state)
+{
+	const char *lines[] = { CUSTOMER("C1", "Dale Brewer"), TRIP("T1", "S1", PAX("C1")) };
+	struct store_keys woken = { 0 };
+	struct irm_err e = { 0 };
+	(void)state;
+	apply(lines, 2, NOW + DAY);
+	assert_int_equal(store_sweep(st, NOW, &woken, &e), IRM_OK);
+	store_keys_free(&woken);
+	assert_int_equal(sql_value(db_path, "SELECT value FROM central_meta WHERE key = 'swept_utc'"),
+			 NOW);
+}
+
 /* A customer renamed: its alerts show its name, and are published again
  * with it. */
 static void test_alerts_follow_the_customer_name(void **state)
@@ -1954,6 +1970,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_without_rules_after_a_publish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_looks_just_behind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_sweep_from_the_first_document, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_sweep_with_a_clock_behind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alerts_follow_the_customer_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_after_a_publish_that_undid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_alert_of_a_customer_renamed_since, setup, teardown),
