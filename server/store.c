@@ -1662,6 +1662,14 @@ static const char *round_kind(enum kind k)
 	return k == K_COUNT ? "engine" : KIND_NAMES[k];
 }
 
+/* A round key's kind, into kind[16], and its id; NULL: no key. */
+static const char *key_split(const char *key, char kind[16])
+{
+	const char *sep = strchr(key, '\x1f');
+	snprintf(kind, 16, "%.*s", sep ? (int)(sep - key) : 0, key);
+	return sep ? sep + 1 : NULL;
+}
+
 static const char *round_id(const struct store_round *r, size_t i)
 {
 	return strchr(r->keys.ids[i], '\x1f') + 1;
@@ -1833,12 +1841,11 @@ enum irm_status store_round_read(struct store *s, int64_t now, const struct stor
 	/* What the round before set aside, whatever its place in the queue: a
 	 * row every batch touches may be behind more than ROUND_MAX entries. */
 	for (size_t i = 0; i < r->before.n; i++) {
-		const char *key = r->before.ids[i], *sep = strchr(key, '\x1f');
 		char kind[16];
 		enum kind k;
-		snprintf(kind, sizeof kind, "%.*s", sep ? (int)(sep - key) : 0, key);
-		if (sep && entry_kind(s, kind, &k))
-			round_add(r, k, sep + 1, false);
+		const char *id = key_split(r->before.ids[i], kind);
+		if (id && entry_kind(s, kind, &k))
+			round_add(r, k, id, false);
 	}
 	if ((st = one_int(s, Q_QUEUE_TOP, &r->top, "reading the queue", e)) != IRM_OK ||
 	    (st = meta_get_int(s, "evaluations", &r->evaluations, e)) != IRM_OK ||
@@ -1871,23 +1878,22 @@ out:
 	return st;
 }
 
-/* Rows set aside with no entry left after the round: noted in the queue
- * again, so that a publisher stopped before the next round (whose
- * `before` would name them) does not lose them. Only after own_touches,
- * which publishes here every entry after the write's beginning but those
- * of customers to evaluate. */
+/* Rows and customers set aside with no entry left after the round: noted
+ * in the queue again, so that a publisher stopped before the next round
+ * (whose `before` would name them) does not lose them. Only after
+ * own_touches, which publishes here every entry after the write's
+ * beginning but those of customers to evaluate. */
 static enum irm_status requeue(struct store *s, const struct engine_set *keys, struct irm_err *e)
 {
 	enum irm_status st = IRM_OK;
 	for (size_t i = 0; i < keys->n && st == IRM_OK; i++) {
 		char kind[16];
-		const char *sep = strchr(keys->ids[i], '\x1f');
+		const char *id = key_split(keys->ids[i], kind);
 		sqlite3_stmt *q = stmt(s, Q_TOUCH, e);
 		if (!q)
 			return IRM_ECACHE;
-		snprintf(kind, sizeof kind, "%.*s", (int)(sep - keys->ids[i]), keys->ids[i]);
 		bind_str(q, 1, kind);
-		bind_str(q, 2, sep + 1);
+		bind_str(q, 2, id);
 		st = step_done(s, q, "noting a row to publish", e);
 	}
 	return st;
@@ -2025,6 +2031,7 @@ enum irm_status store_round_write(struct store *s, struct store_round *r, int64_
 {
 	struct work w = { 0 };
 	struct since since = { 0 };
+	struct engine_set again = { 0 };  /* "KIND\x1fID" set aside, no entry left */
 	enum irm_status st = store_last_seq(s, &w.seq, e);
 
 	/* What this transaction touches comes after `head`; what others
@@ -2061,9 +2068,8 @@ enum irm_status store_round_write(struct store *s, struct store_round *r, int64_
 			st = engine_write(s->cache, &b->v, now, e);
 			b->fresh = !published && !touched_since(&since, "customer", id);
 		} else if (set_aside(r, r->keys.ids[i])) {
-			/* in the queue still, should no next round come */
-			if (!touched)
-				st = touch_one(s, Q_LEFT_PUT, id, e);
+			if (!touched)  /* its entries go with the round's */
+				engine_set_add(&again, r->keys.ids[i]);
 			continue;
 		} else {
 			st = engine_run_customer(s->cache, s->opts.rules, id, now, e);
@@ -2077,7 +2083,6 @@ enum irm_status store_round_write(struct store *s, struct store_round *r, int64_
 	/* The rows the snapshot saw, from its document where nothing touched
 	 * them since (else built here); rows first touched after the
 	 * snapshot wait for the next round. */
-	struct engine_set again = { 0 };  /* "KIND\x1fID" set aside, no entry left */
 	for (size_t i = 0; i < r->keys.n && st == IRM_OK; i++) {
 		struct built *b = &r->v[i];
 		const char *id = round_id(r, i);
